@@ -1,0 +1,36 @@
+"""Composition root: the CLI and the server build the same services from a Config.
+
+Nothing happens at import time and nothing touches the disk until a service is used, so the
+language server can answer `initialize` before DuckDB is even imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pieces_lsp.config import Config
+
+if TYPE_CHECKING:
+    from pieces_lsp.library import LibraryService
+
+
+@dataclass
+class Services:
+    config: Config
+    _library: LibraryService | None = None
+
+    @property
+    def library(self) -> LibraryService:
+        if self._library is None:
+            from pieces_lsp.analysis.enrich import BasicEnricher
+            from pieces_lsp.library import LibraryService
+            from pieces_lsp.storage import Database
+
+            db = Database(self.config.paths, lock_timeout=self.config.lock_timeout)
+            self._library = LibraryService(db, BasicEnricher(), self.config.profile)
+        return self._library
+
+
+def build_services(config: Config) -> Services:
+    return Services(config)

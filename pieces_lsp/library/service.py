@@ -1,0 +1,335 @@
+"""Snippet library operations in plain Python (no LSP, no SQL here)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pieces_lsp.analysis.enrich import Enricher
+from pieces_lsp.errors import LibraryBusyError, NotFoundError, ValidationError
+from pieces_lsp.library.cache import SnippetCache
+from pieces_lsp.model import (
+    LibraryStats,
+    ListQuery,
+    Page,
+    Snippet,
+    SnippetDraft,
+    SnippetPatch,
+    clean_tags,
+    content_hash,
+    utcnow,
+    validate_content,
+)
+from pieces_lsp.storage import Database, SnippetRepository
+
+_REFRESH_WAIT = 0.25
+"""How long a read waits for the lock to pick up other processes' changes before it answers
+from the (slightly stale) cache: reads stay fast while another window writes."""
+
+_IMPORT_BATCH = 1000
+
+
+@dataclass(slots=True)
+class SaveResult:
+    snippet: Snippet
+    created: bool
+
+
+@dataclass(slots=True)
+class MergeResult:
+    imported: int = 0
+    skipped: int = 0
+    ids: list[str] = field(default_factory=list)
+
+
+def _validate_id(sid: object) -> str:
+    if not isinstance(sid, str) or not sid.strip():
+        raise ValidationError("id", "must be a snippet id (a UUID string)")
+    try:
+        return str(uuid.UUID(sid.strip()))
+    except ValueError:
+        raise ValidationError("id", "must be a snippet id (a UUID string)") from None
+
+
+class LibraryService:
+    def __init__(self, db: Database, enricher: Enricher, profile: str) -> None:
+        self.db = db
+        self.enricher = enricher
+        self.profile = profile
+        self.repo = SnippetRepository()
+        self._cache = SnippetCache()
+
+    # -- cache ---------------------------------------------------------------------------------
+
+    def _fresh(self) -> SnippetCache:
+        """Bring the cache up to date with other processes' commits, without ever making a read
+        wait long once we have something to serve."""
+        cache = self._cache
+        token = self.db.current_token()
+        if cache.token is not None and token == cache.token:
+            return cache
+        if cache.token is None and token is None and not self.db.exists():
+            cache.reset("", 0, [])
+            cache.library_id = None
+            return cache
+        try:
+            timeout = _REFRESH_WAIT if cache.token is not None else None
+            with self.db.connection(timeout=timeout) as conn:
+                library_id = self.db._library_id(conn)
+                seq = self.db._generation(conn)
+                if cache.library_id != library_id or cache.seq < 0:
+                    cache.reset(library_id, seq, self.repo.iter_all(conn))
+                elif seq != cache.seq:
+                    changed, gone = self.repo.changed_since(conn, cache.seq)
+                    cache.apply(seq, changed, gone)
+        except LibraryBusyError:
+            if cache.token is None:
+                raise
+        return cache
+
+    def _own_write(self, apply: Callable[[SnippetCache], None]) -> None:
+        if self._cache.library_id is not None:
+            apply(self._cache)
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def save(self, draft: SnippetDraft) -> SaveResult:
+        """Save, or return the existing snippet when the same code is already in the library."""
+        content = validate_content(draft.content)
+        digest = content_hash(content)
+        tags = clean_tags(draft.tags)
+        cached_id = self._fresh().by_hash.get(digest)
+        if cached_id is not None and cached_id in self._cache.by_id:
+            return SaveResult(self._cache.by_id[cached_id], created=False)
+        info = self.enricher.enrich(
+            content, language=draft.language, uri=draft.source.uri, title=draft.title
+        )
+        now = utcnow()
+        snippet = Snippet(
+            id=str(uuid.uuid4()),
+            title=(draft.title or "").strip() or info.title,
+            description=(draft.description or "").strip() or info.description,
+            content=content,
+            language=info.language,
+            content_hash=digest,
+            created_at=now,
+            updated_at=now,
+            frameworks=info.frameworks,
+            tags=clean_tags([*tags, *info.tags]),
+            links=info.links,
+            secrets=info.secrets,
+            source=draft.source,
+        )
+        with self.db.write() as txn:
+            existing = self.repo.by_hash(txn.conn, digest)
+            if existing is None:
+                self.repo.insert(txn.conn, snippet, txn.seq)
+        if existing is not None:
+            return SaveResult(existing, created=False)
+        self._own_write(lambda c: c.put_own(snippet, txn.seq))
+        return SaveResult(snippet, created=True)
+
+    def update(self, snippet_id: str, patch: SnippetPatch) -> Snippet:
+        sid = _validate_id(snippet_id)
+        with self.db.write() as txn:
+            current = self.repo.get(txn.conn, sid)
+            if current is None:
+                raise NotFoundError(f"no snippet with id {sid}")
+            new = dataclasses.replace(current, updated_at=utcnow())
+            if patch.title is not None:
+                if not isinstance(patch.title, str) or not patch.title.strip():
+                    raise ValidationError("title", "must be a non-empty string")
+                new.title = patch.title.strip()[:200]
+            if patch.description is not None:
+                if not isinstance(patch.description, str):
+                    raise ValidationError("description", "must be a string")
+                new.description = patch.description.strip()
+            if patch.tags is not None:
+                new.tags = clean_tags(patch.tags)
+            if patch.language is not None:
+                if not isinstance(patch.language, str) or not patch.language.strip():
+                    raise ValidationError("language", "must be a non-empty string")
+                new.language = patch.language.strip().lower()
+            if patch.content is not None and patch.content != current.content:
+                new.content = validate_content(patch.content)
+                new.content_hash = content_hash(new.content)
+                other = self.repo.by_hash(txn.conn, new.content_hash)
+                if other is not None and other.id != sid:
+                    raise ValidationError(
+                        "content", f"is identical to snippet {other.id}; delete one of them"
+                    )
+                info = self.enricher.enrich(new.content, language=new.language, uri=None)
+                new.secrets = info.secrets
+                new.links = info.links
+                new.frameworks = info.frameworks
+            self.repo.replace(txn.conn, new, txn.seq)
+        self._own_write(lambda c: c.put_own(new, txn.seq))
+        return new
+
+    def record_use(self, snippet_id: str) -> Snippet:
+        """Count an insertion: ranking favours what the user actually reuses."""
+        sid = _validate_id(snippet_id)
+        when = utcnow()
+        with self.db.write() as txn:
+            if not self.repo.record_use(txn.conn, sid, when, txn.seq):
+                raise NotFoundError(f"no snippet with id {sid}")
+            updated = self.repo.get(txn.conn, sid)
+        assert updated is not None
+        self._own_write(lambda c: c.put_own(updated, txn.seq))
+        return updated
+
+    def delete(self, snippet_id: str, *, purge: bool = True) -> None:
+        """Delete; with `purge` the file is rewritten so the content is gone from disk."""
+        sid = _validate_id(snippet_id)
+        with self.db.write() as txn:
+            if not self.repo.delete(txn.conn, sid, txn.seq):
+                raise NotFoundError(f"no snippet with id {sid}")
+        self._own_write(lambda c: c.drop_own(sid, txn.seq))
+        if purge:
+            self.db.compact()
+
+    def erase(self) -> int:
+        """Erase the whole profile: every snippet, the database file and the profile folder."""
+        count = self.stats().snippets if self.db.exists() else 0
+        self.db.destroy()
+        self._cache = SnippetCache()
+        return count
+
+    def merge(
+        self,
+        items: Iterable[Snippet],
+        *,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> MergeResult:
+        """Add snippets from an export, a backup or another tool, merging by content hash:
+        known code is skipped, a clashing id gets a fresh one, everything else keeps its id,
+        timestamps and counters."""
+        result = MergeResult()
+        batch: list[Snippet] = []
+
+        def flush() -> None:
+            if not batch:
+                return
+            with self.db.write() as txn:
+                known = self.repo.existing_hashes(txn.conn, [s.content_hash for s in batch])
+                ids = self.repo.existing_ids(txn.conn, [s.id for s in batch])
+                fresh: list[Snippet] = []
+                seen: set[str] = set()
+                for s in batch:
+                    if s.content_hash in known or s.content_hash in seen:
+                        result.skipped += 1
+                        continue
+                    seen.add(s.content_hash)
+                    if s.id in ids:
+                        s = dataclasses.replace(s, id=str(uuid.uuid4()))
+                    fresh.append(s)
+                self.repo.insert_many(txn.conn, fresh, txn.seq)
+            result.imported += len(fresh)
+            result.ids.extend(s.id for s in fresh)
+            if on_progress:
+                on_progress(len(batch))
+            batch.clear()
+
+        for item in items:
+            batch.append(item)
+            if len(batch) >= _IMPORT_BATCH:
+                flush()
+        flush()
+        return result
+
+    def replace_all(self, items: list[Snippet]) -> int:
+        """Swap the whole library for `items` in one transaction (restore --replace), then
+        purge the old rows from disk."""
+        unique: dict[str, Snippet] = {}
+        for s in items:
+            unique.setdefault(s.content_hash, s)
+        with self.db.write() as txn:
+            self.repo.delete_all(txn.conn, txn.seq)
+            self.repo.insert_many(txn.conn, list(unique.values()), txn.seq)
+        self.db.compact()
+        return len(unique)
+
+    def enrich_imported(self, s: Snippet) -> Snippet:
+        """Fill what a foreign format lacks and recompute what must never be trusted from a
+        file (secret findings)."""
+        info = self.enricher.enrich(
+            s.content,
+            language=None if s.language in ("", "plaintext") else s.language,
+            uri=s.source.uri,
+            title=s.title or None,
+        )
+        s.title = s.title or info.title
+        s.description = s.description or info.description
+        s.language = info.language
+        s.secrets = info.secrets
+        s.links = s.links or info.links
+        s.frameworks = s.frameworks or info.frameworks
+        return s
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def get(self, snippet_id: str) -> Snippet:
+        sid = _validate_id(snippet_id)
+        snippet = self._fresh().by_id.get(sid)
+        if snippet is None:
+            raise NotFoundError(f"no snippet with id {sid}")
+        return snippet
+
+    def _matching(self, q: ListQuery) -> list[Snippet]:
+        items: Iterable[Snippet] = self._fresh().by_id.values()
+        if q.language:
+            lang = q.language.lower()
+            items = (s for s in items if s.language == lang)
+        if q.tag:
+            tag = q.tag.strip().lower()
+            items = (s for s in items if tag in s.tags)
+        if q.text:
+            needle = q.text.lower()
+            items = (
+                s
+                for s in items
+                if needle in s.title.lower()
+                or needle in s.description.lower()
+                or needle in s.content.lower()
+                or any(needle in t for t in s.tags)
+            )
+        return sorted(items, key=lambda s: (s.updated_at, s.id), reverse=True)
+
+    def list(self, q: ListQuery | None = None) -> Page:
+        q = q or ListQuery()
+        if not isinstance(q.limit, int) or q.limit < 0 or q.limit > 10_000:
+            raise ValidationError("limit", "must be an integer between 0 and 10000")
+        if not isinstance(q.offset, int) or q.offset < 0:
+            raise ValidationError("offset", "must be a non-negative integer")
+        matching = self._matching(q)
+        return Page(items=matching[q.offset : q.offset + q.limit], total=len(matching))
+
+    def iter_snippets(self, q: ListQuery | None = None) -> Iterator[Snippet]:
+        """Everything matching the filter (no paging), oldest first: exports stay stable."""
+        q = q or ListQuery()
+        yield from sorted(self._matching(q), key=lambda s: (s.created_at, s.id))
+
+    def count(self) -> int:
+        return len(self._fresh().by_id)
+
+    def stats(self) -> LibraryStats:
+        cache = self._fresh()
+        languages: dict[str, int] = {}
+        tags: dict[str, int] = {}
+        for s in cache.by_id.values():
+            languages[s.language] = languages.get(s.language, 0) + 1
+            for t in s.tags:
+                tags[t] = tags.get(t, 0) + 1
+        from pieces_lsp.storage.database import LATEST_SCHEMA
+
+        return LibraryStats(
+            snippets=len(cache.by_id),
+            profile=self.profile,
+            path=str(self.db.paths.database),
+            bytes=self.db.size_bytes(),
+            languages=dict(sorted(languages.items(), key=lambda kv: -kv[1])),
+            tags=dict(sorted(tags.items(), key=lambda kv: -kv[1])[:50]),
+            schema_version=LATEST_SCHEMA,
+        )

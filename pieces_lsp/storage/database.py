@@ -1,0 +1,365 @@
+"""Connections, locking, schema migrations and the change generation of one profile's file."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+from filelock import FileLock, Timeout
+
+from pieces_lsp.errors import (
+    CorruptLibraryError,
+    LibraryBusyError,
+    SchemaTooNewError,
+    StorageError,
+)
+
+if TYPE_CHECKING:
+    from pieces_lsp.config import LibraryPaths
+
+# The library must never reach the network or any file but its own: no extension is installed or
+# loaded behind our back, no file outside the database can be read or written by SQL, and the
+# settings cannot be changed afterwards by a statement.
+LOCKED_DOWN = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "enable_external_access": False,
+    "lock_configuration": True,
+}
+
+_MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every shipped migration, in order."""
+    found = []
+    for entry in resources.files("pieces_lsp.storage").joinpath("migrations").iterdir():
+        m = _MIGRATION_RE.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    for expected, (version, name, _) in enumerate(found, start=1):
+        if version != expected:
+            raise RuntimeError(f"migration numbering has a gap at {name}")
+    return found
+
+
+LATEST_SCHEMA = len(migrations())
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting lock" in text or "resource temporarily" in text
+
+
+@dataclass(slots=True)
+class WriteTxn:
+    """A write transaction: every row it touches is stamped with `seq`, the generation it
+    will publish, so other processes can fetch exactly what changed."""
+
+    conn: duckdb.DuckDBPyConnection
+    seq: int
+
+
+class Database:
+    """One profile's DuckDB file, shared safely between processes."""
+
+    def __init__(self, paths: LibraryPaths, lock_timeout: float = 30.0) -> None:
+        self.paths = paths
+        self.lock_timeout = lock_timeout
+        self._thread_lock = threading.RLock()
+        self._file_lock = FileLock(str(paths.lock), thread_local=False)
+        self._checked_version = False
+
+    # -- locking -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self, timeout: float | None) -> Iterator[None]:
+        """Serialise with our other processes via an advisory lock file; poll fast because a
+        holder keeps it for a few tens of milliseconds."""
+        timeout = self.lock_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        if not self._thread_lock.acquire(timeout=max(timeout, 0.001)):
+            raise LibraryBusyError("the library is busy in this process; try again")
+        try:
+            self.paths.profile_dir.mkdir(parents=True, exist_ok=True)
+            while True:
+                try:
+                    self._file_lock.acquire(timeout=0, blocking=False)
+                    break
+                except Timeout:
+                    if time.monotonic() >= deadline:
+                        raise LibraryBusyError(
+                            f"the library stayed locked by another process for {timeout:.0f}s; "
+                            "try again"
+                        ) from None
+                    time.sleep(random.uniform(0.0005, 0.003))
+            try:
+                yield
+            finally:
+                self._file_lock.release()
+        finally:
+            self._thread_lock.release()
+
+    def _connect(self, deadline: float) -> duckdb.DuckDBPyConnection:
+        """Open the file; another program (not ours) may hold DuckDB's own lock, so retry."""
+        delay = 0.002
+        while True:
+            try:
+                return duckdb.connect(str(self.paths.database), config=dict(LOCKED_DOWN))
+            except duckdb.IOException as exc:
+                if not _is_lock_conflict(exc):
+                    raise self._storage_error(exc) from None
+                if time.monotonic() >= deadline:
+                    raise LibraryBusyError(
+                        "another program holds the library file open; close it and try again"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+            except duckdb.Error as exc:
+                raise self._storage_error(exc) from None
+
+    def _storage_error(self, exc: BaseException) -> StorageError:
+        text = str(exc)
+        if "not a valid DuckDB database" in text or "Unable to open database" in text or (
+            "version" in text.lower() and "storage" in text.lower()
+        ):
+            return CorruptLibraryError(
+                f"{self.paths.database} is not a library this version can open "
+                f"({text.splitlines()[0][:160]})"
+            )
+        return StorageError(f"the library could not be opened: {text.splitlines()[0][:160]}")
+
+    @contextmanager
+    def connection(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection on an up-to-date schema, under the lock."""
+        timeout = self.lock_timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        with self._locked(timeout):
+            conn = self._connect(deadline)
+            try:
+                self._ensure_schema(conn)
+                yield conn
+            finally:
+                conn.close()
+
+    @contextmanager
+    def write(self, timeout: float | None = None) -> Iterator[WriteTxn]:
+        """One atomic write. Acknowledged (returned) means committed to the WAL, which DuckDB
+        replays on the next open: a SIGKILL after this returns loses nothing."""
+        with self.connection(timeout) as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                seq = self._generation(conn) + 1
+                txn = WriteTxn(conn, seq)
+                yield txn
+                conn.execute(
+                    "UPDATE library_meta SET value = ? WHERE key = 'generation'", [str(seq)]
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                with suppress(duckdb.Error):
+                    conn.execute("ROLLBACK")
+                raise
+            self._publish(conn, seq)
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def schema_version(self, conn: duckdb.DuckDBPyConnection) -> int:
+        exists = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            has_other = conn.execute("SELECT count(*) FROM information_schema.tables").fetchone()[0]
+            if has_other:
+                raise CorruptLibraryError(
+                    f"{self.paths.database} is a DuckDB file but not a pieces-lsp library"
+                )
+            return 0
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def _ensure_schema(self, conn: duckdb.DuckDBPyConnection) -> None:
+        current = self.schema_version(conn)
+        if current > LATEST_SCHEMA:
+            raise SchemaTooNewError(
+                f"this library was written by a newer pieces-lsp (schema v{current}; this "
+                f"version reads up to v{LATEST_SCHEMA}); upgrade pieces-lsp. The file was not "
+                "modified."
+            )
+        if current == LATEST_SCHEMA:
+            return
+        self.migrate(conn, target=LATEST_SCHEMA)
+
+    def migrate(self, conn: duckdb.DuckDBPyConnection, target: int) -> None:
+        """Apply pending migrations, each in its own transaction with its version row."""
+        current = self.schema_version(conn)
+        if current == 0:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+        for version, name, sql in migrations():
+            if version <= current or version > target:
+                continue
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                conn.execute(sql)
+                conn.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, name]
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                with suppress(duckdb.Error):
+                    conn.execute("ROLLBACK")
+                raise
+        if target >= 2:
+            self._publish(conn, self._generation(conn))
+
+    # -- generation ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _generation(conn: duckdb.DuckDBPyConnection) -> int:
+        row = conn.execute("SELECT value FROM library_meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    @staticmethod
+    def _library_id(conn: duckdb.DuckDBPyConnection) -> str:
+        row = conn.execute("SELECT value FROM library_meta WHERE key = 'library_id'").fetchone()
+        return str(row[0]) if row else ""
+
+    def token_of(self, conn: duckdb.DuckDBPyConnection) -> str:
+        return f"{self._library_id(conn)}:{self._generation(conn)}"
+
+    def _publish(self, conn: duckdb.DuckDBPyConnection, seq: int) -> None:
+        """Tell other processes, without them opening the database, that the library moved."""
+        token = f"{self._library_id(conn)}:{seq}"
+        tmp = self.paths.generation.with_name(f".{self.paths.generation.name}.{os.getpid()}")
+        tmp.write_text(token, encoding="ascii")
+        os.replace(tmp, self.paths.generation)
+
+    def current_token(self) -> str | None:
+        """Cheap (one small file read): changes whenever any process commits a write."""
+        try:
+            return self.paths.generation.read_text(encoding="ascii").strip() or None
+        except OSError:
+            return None
+
+    # -- whole-file operations -----------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.paths.database.exists()
+
+    def size_bytes(self) -> int:
+        total = 0
+        for suffix in ("", ".wal"):
+            with suppress(OSError):
+                total += Path(str(self.paths.database) + suffix).stat().st_size
+        return total
+
+    def compact(self, timeout: float | None = None) -> None:
+        """Rewrite the file so deleted rows are physically gone: DuckDB leaves freed blocks
+        with their old bytes until reused, and "deleted" must mean deleted."""
+        db = self.paths.database
+        tmp = db.with_name(db.name + ".compact")
+        with self._locked(timeout):
+            if not db.exists():
+                return
+            for leftover in _with_sidecars(tmp):
+                with suppress(FileNotFoundError):
+                    leftover.unlink()
+            conn = self._sandbox([*_with_sidecars(db), *_with_sidecars(tmp)])
+            try:
+                conn.execute(f"ATTACH '{_sql_str(db)}' AS old")
+                conn.execute(f"ATTACH '{_sql_str(tmp)}' AS new")
+                conn.execute("COPY FROM DATABASE old TO new")
+                conn.execute("DETACH new")
+                conn.execute("DETACH old")
+            finally:
+                conn.close()
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, db)
+            with suppress(FileNotFoundError):
+                Path(str(db) + ".wal").unlink()
+
+    def destroy(self, timeout: float | None = None) -> None:
+        """Remove the profile's folder and everything in it."""
+        with self._locked(timeout):
+            for child in self.paths.profile_dir.iterdir():
+                if child.name == self.paths.lock.name:
+                    continue
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        with suppress(OSError):
+            self.paths.lock.unlink()
+        with suppress(OSError):
+            self.paths.profile_dir.rmdir()
+
+    @staticmethod
+    def _sandbox(allowed: list[Path]) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB that may touch only the listed files (for Parquet and
+        compaction), with the same no-network guarantees as the library connection."""
+        conn = duckdb.connect(
+            ":memory:",
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "allow_community_extensions": False,
+            },
+        )
+        paths = ", ".join(f"'{_sql_str(p)}'" for p in allowed)
+        conn.execute(f"SET allowed_paths = [{paths}]")
+        conn.execute("SET enable_external_access = false")
+        conn.execute("SET lock_configuration = true")
+        return conn
+
+    @contextmanager
+    def sandbox(self, allowed: list[Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A sandbox that can also read the library (attached read-only as `lib`)."""
+        db = self.paths.database
+        with self._locked(None):
+            with self.connection_unlocked_check():
+                pass
+            conn = self._sandbox([*_with_sidecars(db), *allowed])
+            try:
+                conn.execute(f"ATTACH '{_sql_str(db)}' AS lib (READ_ONLY)")
+                yield conn
+            finally:
+                conn.close()
+
+    @contextmanager
+    def connection_unlocked_check(self) -> Iterator[None]:
+        """Make sure the file exists on the current schema (caller holds the lock)."""
+        conn = self._connect(time.monotonic() + self.lock_timeout)
+        try:
+            self._ensure_schema(conn)
+        finally:
+            conn.close()
+        yield
+
+
+def _with_sidecars(db: Path) -> list[Path]:
+    """A database file and the files DuckDB keeps beside it."""
+    return [db, *(Path(str(db) + suffix) for suffix in (".wal", ".wal.checkpoint", ".tmp"))]
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
