@@ -280,7 +280,7 @@ class Database:
             for leftover in _with_sidecars(tmp):
                 with suppress(FileNotFoundError):
                     leftover.unlink()
-            conn = self._sandbox([*_with_sidecars(db), *_with_sidecars(tmp)])
+            conn = open_sandbox([*_with_sidecars(db), *_with_sidecars(tmp)])
             try:
                 conn.execute(f"ATTACH '{_sql_str(db)}' AS old")
                 conn.execute(f"ATTACH '{_sql_str(tmp)}' AS new")
@@ -313,48 +313,6 @@ class Database:
         with suppress(OSError):
             self.paths.profile_dir.rmdir()
 
-    @staticmethod
-    def _sandbox(allowed: list[Path]) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB that may touch only the listed files (for Parquet and
-        compaction), with the same no-network guarantees as the library connection."""
-        conn = duckdb.connect(
-            ":memory:",
-            config={
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-                "allow_community_extensions": False,
-            },
-        )
-        paths = ", ".join(f"'{_sql_str(p)}'" for p in allowed)
-        conn.execute(f"SET allowed_paths = [{paths}]")
-        conn.execute("SET enable_external_access = false")
-        conn.execute("SET lock_configuration = true")
-        return conn
-
-    @contextmanager
-    def sandbox(self, allowed: list[Path]) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A sandbox that can also read the library (attached read-only as `lib`)."""
-        db = self.paths.database
-        with self._locked(None):
-            with self.connection_unlocked_check():
-                pass
-            conn = self._sandbox([*_with_sidecars(db), *allowed])
-            try:
-                conn.execute(f"ATTACH '{_sql_str(db)}' AS lib (READ_ONLY)")
-                yield conn
-            finally:
-                conn.close()
-
-    @contextmanager
-    def connection_unlocked_check(self) -> Iterator[None]:
-        """Make sure the file exists on the current schema (caller holds the lock)."""
-        conn = self._connect(time.monotonic() + self.lock_timeout)
-        try:
-            self._ensure_schema(conn)
-        finally:
-            conn.close()
-        yield
-
 
 def _with_sidecars(db: Path) -> list[Path]:
     """A database file and the files DuckDB keeps beside it."""
@@ -363,3 +321,22 @@ def _with_sidecars(db: Path) -> list[Path]:
 
 def _sql_str(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def open_sandbox(allowed: list[Path]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that may touch only the listed files (Parquet export/import and
+    compaction), with the same no-network guarantees as the library connection: no extension
+    install or autoload, and the settings locked after the allow-list is set."""
+    conn = duckdb.connect(
+        ":memory:",
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+        },
+    )
+    paths = ", ".join(f"'{_sql_str(Path(p).absolute())}'" for p in allowed)
+    conn.execute(f"SET allowed_paths = [{paths}]")
+    conn.execute("SET enable_external_access = false")
+    conn.execute("SET lock_configuration = true")
+    return conn

@@ -1,0 +1,152 @@
+"""`pieces-lsp doctor`: check the install and say exactly what is wrong.
+
+Every check is independent and never raises: a broken install must still produce a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pieces_lsp.app import Services
+from pieces_lsp.resources import grammars_dir, models_dir
+
+
+@dataclass(slots=True)
+class Check:
+    name: str
+    status: str  # ok | warn | fail
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status, "detail": self.detail}
+
+
+def _python(_: Services) -> Check:
+    v = sys.version_info
+    ok = v >= (3, 10)
+    return Check("python", "ok" if ok else "fail", f"{v.major}.{v.minor}.{v.micro}")
+
+
+def _grammars(_: Services) -> Check:
+    folder = grammars_dir()
+    if not folder.is_dir():
+        return Check("grammars", "fail", f"data folder missing: {folder} (reinstall pieces-lsp)")
+    from pieces_lsp.analysis.languages import known_languages
+    from pieces_lsp.analysis.secrets import rules
+
+    try:
+        langs = known_languages()
+        secret_rules = rules()
+    except Exception as exc:  # report, never crash the doctor
+        return Check("grammars", "fail", f"data tables unreadable: {type(exc).__name__}: {exc}")
+    return Check(
+        "grammars", "ok", f"{len(langs)} languages, {len(secret_rules)} secret rules in {folder}"
+    )
+
+
+def _models(_: Services) -> Check:
+    folder = models_dir()
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return Check("models", "fail", f"missing {manifest} (reinstall pieces-lsp)")
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8")).get("models", [])
+    except (OSError, ValueError) as exc:
+        return Check("models", "fail", f"manifest unreadable: {exc}")
+    problems = []
+    for entry in entries:
+        path = folder / entry["file"]
+        if not path.is_file():
+            problems.append(f"{entry['file']} missing")
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != entry["sha256"]:
+            problems.append(f"{entry['file']} has the wrong SHA-256 (corrupted or replaced)")
+    if problems:
+        return Check("models", "fail", "; ".join(problems))
+    if not entries:
+        return Check("models", "ok", "no model files are needed by this version")
+    return Check("models", "ok", f"{len(entries)} model file(s) verified by SHA-256")
+
+
+def _home(services: Services) -> Check:
+    folder = services.config.paths.profile_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".doctor-{os.getpid()}"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        return Check("profile folder", "fail", f"{folder} is not writable: {exc.strerror}")
+    return Check("profile folder", "ok", f"{folder} (profile '{services.config.profile}')")
+
+
+def _database(services: Services) -> Check:
+    from pieces_lsp.errors import PiecesError
+
+    library = services.library
+    try:
+        stats = library.stats()
+    except PiecesError as exc:
+        return Check("database", "fail", str(exc))
+    return Check(
+        "database",
+        "ok",
+        f"{stats.snippets} snippets, schema v{stats.schema_version}, "
+        f"{stats.bytes / 1e6:.2f} MB at {stats.path}",
+    )
+
+
+def _offline(services: Services) -> Check:
+    """Prove that SQL cannot reach files or the network from the library connection."""
+    import duckdb
+
+    from pieces_lsp.errors import PiecesError
+
+    probes = {
+        "read a file outside the library": "SELECT * FROM read_csv('/etc/hostname')",
+        "install an extension": "INSTALL httpfs",
+        "re-enable external access": "SET enable_external_access = true",
+    }
+    allowed = []
+    try:
+        with services.library.db.connection() as conn:
+            for what, sql in probes.items():
+                try:
+                    conn.execute(sql)
+                    allowed.append(what)
+                except duckdb.Error:
+                    pass
+    except PiecesError as exc:
+        return Check("offline database", "warn", f"not checked: {exc}")
+    if allowed:
+        return Check("offline database", "fail", "SQL could " + ", ".join(allowed))
+    return Check(
+        "offline database", "ok", "extensions and external file access are disabled and locked"
+    )
+
+
+CHECKS: list[Callable[[Services], Check]] = [
+    _python,
+    _grammars,
+    _models,
+    _home,
+    _database,
+    _offline,
+]
+
+
+def run_checks(services: Services) -> list[Check]:
+    out = []
+    for check in CHECKS:
+        try:
+            out.append(check(services))
+        except Exception as exc:
+            name = check.__name__.strip("_")
+            out.append(Check(name, "fail", f"check crashed: {type(exc).__name__}: {exc}"))
+    return out
