@@ -126,6 +126,7 @@ def _sh_header(name: str, args: list[str]) -> list[str]:
     return [f"{name}() {{", *(f'  local {a}="${i + 1}"' for i, a in enumerate(args))]
 
 
+# fmt: off
 LANGS = [
     Lang("python", ".py", 26, "    ", _py_header, [], [
         "{v} = {call}({a})",
@@ -186,6 +187,7 @@ LANGS = [
         "curl -fsS --retry {n} \"$BASE_URL/{v}\" -o \"/tmp/{w}.json\"",
     ], "echo \"${w}\""),
 ]
+# fmt: on
 SQL_WEIGHT = 2
 
 
@@ -560,16 +562,42 @@ def _spawn(args: list[str]) -> subprocess.Popen[str]:
 
 
 def _last_json(proc: subprocess.Popen[str]) -> dict[str, Any]:
-    out, _ = proc.communicate(timeout=1800)
+    out, _ = proc.communicate(timeout=3600)
     lines = [ln for ln in out.splitlines() if ln.strip().startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"worker exited with {proc.returncode}")
     return json.loads(lines[-1])
 
 
+def _start_together(procs: list[subprocess.Popen[str]]) -> None:
+    """Release every worker at once, after each has loaded its cache."""
+    for p in procs:
+        assert p.stdout is not None
+        if p.stdout.readline().strip() != "ready":
+            raise RuntimeError("a worker failed to start")
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+
+
+def _summarise(res: ConcurrencyResult, writes: list[dict[str, Any]], read: dict[str, Any]) -> None:
+    lat = [x for r in writes for x in r["lat"]]
+    res.wall = max(r["end"] for r in writes) - min(r["start"] for r in writes)
+    res.errors = [e for r in writes for e in r["errors"]]
+    res.saves = len(lat) - len(res.errors)
+    res.save_p50, res.save_p95 = pct(lat, 50), pct(lat, 95)
+    res.gets, res.get_errors = len(read["lat"]), read["errors"]
+    res.get_p50, res.get_p95 = pct(read["lat"], 50), pct(read["lat"], 95)
+    res.get_max = max(read["lat"], default=float("nan"))
+
+
 def run_concurrency(per_writer: int) -> ConcurrencyResult:
+    """Several editor windows saving into one profile while another one hovers: every save
+    must land (4K new snippets, no errors) and reads must stay fast."""
     res = ConcurrencyResult(CONCURRENT_WRITERS, per_writer)
     home = Path(tempfile.mkdtemp(prefix="pieces-bench-conc-", dir="/tmp"))
+    procs: list[subprocess.Popen[str]] = []
     try:
         ids: list[str] = []
         prefill = open_library(home)
@@ -581,33 +609,23 @@ def run_concurrency(per_writer: int) -> ConcurrencyResult:
             _spawn(["--writer", str(i), "--home", str(home), "--count", str(per_writer)])
             for i in range(CONCURRENT_WRITERS)
         ]
+        procs.extend(writers)
         reader = _spawn(
             ["--reader", "--home", str(home), "--ids-file", str(ids_file),
              "--stop-file", str(stop_file)]
         )  # fmt: skip
-        procs = [*writers, reader]
-        for p in procs:
-            assert p.stdout is not None
-            if p.stdout.readline().strip() != "ready":
-                raise RuntimeError("a worker failed to start")
+        procs.append(reader)
+        _start_together(procs)
         log(f"[concurrency] {CONCURRENT_WRITERS} writers x {per_writer} saves ...")
-        for p in procs:
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        reports = [_last_json(w) for w in writers]
+        writes = [_last_json(w) for w in writers]
         stop_file.touch()
-        read = _last_json(reader)
-        lat = [x for r in reports for x in r["lat"]]
-        res.wall = max(r["end"] for r in reports) - min(r["start"] for r in reports)
-        res.errors = [e for r in reports for e in r["errors"]]
-        res.saves = len(lat) - len(res.errors)
-        res.save_p50, res.save_p95 = pct(lat, 50), pct(lat, 95)
+        _summarise(res, writes, _last_json(reader))
         res.final_new = open_library(home).count() - len(ids)
-        res.gets, res.get_errors = len(read["lat"]), read["errors"]
-        res.get_p50, res.get_p95 = pct(read["lat"], 50), pct(read["lat"], 95)
-        res.get_max = max(read["lat"], default=float("nan"))
     finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         shutil.rmtree(home, ignore_errors=True)
     return res
 
@@ -646,12 +664,12 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 def size_table(results: list[SizeResult]) -> str:
     headers = [
         "size", "fill/s", "save/s", "save p50/p95", "get p50/p95 (warm)", "cold get",
-        "list p50/p95", "list lang p50/p95", "list text p50/p95", "delete+purge",
+        "list p50/p95", "list lang p50/p95", "list text p50/p95", "delete+purge p50/max",
         "db MB (purged)", "peak RSS MB",
     ]  # fmt: skip
     rows = []
     for r in results:
-        dele = dur(sorted(r.delete)[len(r.delete) // 2]) if r.delete else "n/a"
+        dele = dur(pct(r.delete, 50), max(r.delete)) if r.delete else "n/a"
         rows.append([
             f"{r.size:,}", rate(r.fill_rate), rate(r.save_rate), dur(r.save_p50, r.save_p95),
             dur(r.get_p50, r.get_p95), dur(r.cold_get), dur(r.list_p50, r.list_p95),
@@ -675,9 +693,29 @@ def concurrency_table(r: ConcurrencyResult) -> str:
     return table(headers, [row])
 
 
+def cpu_model() -> str:
+    """The CPU name, which platform.processor() leaves empty on Linux."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load_average() -> str:
+    """Other work on the machine skews every number here; print it so a run can be judged."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "n/a"
+
+
 def machine() -> str:
     return (
-        f"machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"machine: {os.cpu_count()} cores ({cpu_model()}), "
+        f"{platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}, duckdb {duckdb.__version__}"
     )
 
@@ -715,8 +753,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     default = "1000,10000" if args.quick else "1000,10000,100000"
     sizes = [int(s) for s in (args.sizes or default).split(",") if s.strip()]
+    load_before = load_average()
     results = [run_size_subprocess(n, args.quick) for n in sizes]
     print(machine())
+    print(f"load average (1 min) before: {load_before}, after the size runs: {load_average()}")
     print()
     print(size_table(results))
     for r in results:
@@ -725,6 +765,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_concurrency:
         conc = run_concurrency(100 if args.quick else 500)
         print()
+        print(f"concurrency (load average after: {load_average()})")
         print(concurrency_table(conc))
         for e in sorted(set(conc.errors)):
             print(f"  ! concurrency: {conc.errors.count(e)} x {e}")

@@ -217,7 +217,9 @@ def cmd_import(services: Services, ns: argparse.Namespace) -> int:
     from pieces_lsp.portability.importer import import_path
 
     with progress("importing") as update:
-        report = import_path(services.library, ns.path, ns.format, on_progress=_progress_adapter(update))
+        report = import_path(
+            services.library, ns.path, ns.format, on_progress=_progress_adapter(update)
+        )
     if ns.json:
         emit_json(report.to_dict())
     else:
@@ -341,7 +343,9 @@ def cmd_doctor(services: Services, ns: argparse.Namespace) -> int:
 
     checks = run_checks(services)
     if ns.json:
-        emit_json({"ok": all(c.status != "fail" for c in checks), "checks": [c.to_dict() for c in checks]})
+        emit_json(
+            {"ok": all(c.status != "fail" for c in checks), "checks": [c.to_dict() for c in checks]}
+        )
     else:
         table(None, ["check", "status", "detail"], [[c.name, c.status, c.detail] for c in checks])
     failed = [c for c in checks if c.status == "fail"]

@@ -6,15 +6,36 @@ import argparse
 
 from pieces_lsp import __version__
 
-
 SUBCOMMANDS = frozenset(
-    "save search list show delete export import backup restore erase stats doctor".split()
+    [
+        "save",
+        "search",
+        "list",
+        "show",
+        "delete",
+        "export",
+        "import",
+        "backup",
+        "restore",
+        "erase",
+        "stats",
+        "doctor",
+    ]
 )
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--home", help="root folder of all profiles (env PIECES_LSP_HOME)")
-    p.add_argument("--profile", help="profile name (env PIECES_LSP_PROFILE; default 'default')")
+def _common(p: argparse.ArgumentParser, *, sub: bool = False) -> None:
+    """The flags work before or after the command; a subparser must not reset a value given
+    before the command, hence SUPPRESS there."""
+    default = argparse.SUPPRESS if sub else None
+    p.add_argument(
+        "--home", default=default, help="root folder of all profiles (env PIECES_LSP_HOME)"
+    )
+    p.add_argument(
+        "--profile",
+        default=default,
+        help="profile name (env PIECES_LSP_PROFILE; default 'default')",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def cmd(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
-        _common(p)
+        _common(p, sub=True)
         return p
 
     p = cmd("save", "save a file or a line range of it (FILE:START-END, 1-based) as a snippet")

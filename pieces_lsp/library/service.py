@@ -100,9 +100,13 @@ class LibraryService:
         content = validate_content(draft.content)
         digest = content_hash(content)
         tags = clean_tags(draft.tags)
-        cached_id = self._fresh().by_hash.get(digest)
-        if cached_id is not None and cached_id in self._cache.by_id:
-            return SaveResult(self._cache.by_id[cached_id], created=False)
+        # Known code answers from the cache, but only a current one: refreshing first would
+        # cost a second file open on every save while other windows write.
+        cache = self._cache
+        if cache.token is not None and cache.token == self.db.current_token():
+            cached_id = cache.by_hash.get(digest)
+            if cached_id is not None:
+                return SaveResult(cache.by_id[cached_id], created=False)
         info = self.enricher.enrich(
             content, language=draft.language, uri=draft.source.uri, title=draft.title
         )
@@ -224,6 +228,7 @@ class LibraryService:
                     seen.add(s.content_hash)
                     if s.id in ids:
                         s = dataclasses.replace(s, id=str(uuid.uuid4()))
+                    ids.add(s.id)
                     fresh.append(s)
                 self.repo.insert_many(txn.conn, fresh, txn.seq)
             result.imported += len(fresh)
@@ -243,8 +248,14 @@ class LibraryService:
         """Swap the whole library for `items` in one transaction (restore --replace), then
         purge the old rows from disk."""
         unique: dict[str, Snippet] = {}
+        ids: set[str] = set()
         for s in items:
-            unique.setdefault(s.content_hash, s)
+            if s.content_hash in unique:
+                continue
+            if s.id in ids:
+                s = dataclasses.replace(s, id=str(uuid.uuid4()))
+            ids.add(s.id)
+            unique[s.content_hash] = s
         with self.db.write() as txn:
             self.repo.delete_all(txn.conn, txn.seq)
             self.repo.insert_many(txn.conn, list(unique.values()), txn.seq)
@@ -261,6 +272,7 @@ class LibraryService:
             title=s.title or None,
         )
         s.title = s.title or info.title
+        s.tags = clean_tags([*s.tags, *info.tags])
         s.description = s.description or info.description
         s.language = info.language
         s.secrets = info.secrets

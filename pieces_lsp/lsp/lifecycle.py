@@ -51,7 +51,9 @@ def register(server: PiecesServer) -> None:
         ls.services = build_services(config)
         for warning in config.warnings:
             ls.window_show_message(
-                types.ShowMessageParams(type=types.MessageType.Warning, message=f"pieces: {warning}")
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning, message=f"pieces: {warning}"
+                )
             )
         if params.process_id:
             watch_parent(params.process_id)

@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pieces_lsp.errors import (
     BackupError,
@@ -44,8 +44,6 @@ _MAX_MANIFEST_BYTES = 1024 * 1024
 _MAX_SNIPPETS_BYTES = 2**31
 """Bounds on what a member may claim to hold, so a crafted archive cannot exhaust memory."""
 _PROGRESS_EVERY = 1000
-
-RestoreMode = Literal["merge", "replace"]
 
 
 @dataclass(slots=True)
@@ -70,21 +68,19 @@ def build_archive(
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[bytes, int]:
     """Build the tar.gz in memory (plaintext never touches the disk); returns (bytes, count).
-    `on_progress` receives increments (snippets done since the last call), like `merge`."""
+    `on_progress(done)` receives the running total, what a progress bar's `completed` wants."""
     from pieces_lsp import __version__
     from pieces_lsp.storage.database import LATEST_SCHEMA
 
     lines = io.BytesIO()
-    count = pending = 0
+    count = 0
     for s in snippets:
         lines.write(json.dumps(s.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n")
         count += 1
-        pending += 1
-        if on_progress and pending >= _PROGRESS_EVERY:
-            on_progress(pending)
-            pending = 0
-    if on_progress and pending:
-        on_progress(pending)
+        if on_progress and count % _PROGRESS_EVERY == 0:
+            on_progress(count)
+    if on_progress and count % _PROGRESS_EVERY:
+        on_progress(count)
     now = utcnow()
     manifest = {
         "format": FORMAT_NAME,
@@ -275,7 +271,8 @@ def restore_backup(
     on_progress: Callable[[int], None] | None = None,
 ) -> RestoreResult:
     """Restore into `library`. "merge" adds what is missing (by content hash) and keeps the
-    rest; "replace" swaps the whole library for the backup in one transaction.
+    rest; "replace" swaps the whole library for the backup in one transaction. `on_progress`
+    gets running totals, as for `write_backup`.
 
     Snippets are restored as saved (ids, timestamps, counters, secret findings): the backup is
     authenticated by the user's own passphrase, unlike a foreign import, so nothing is
@@ -285,8 +282,16 @@ def restore_backup(
     contents = read_backup(path, passphrase)
     if mode == "replace":
         restored = library.replace_all(contents.snippets)
-        if on_progress and contents.snippets:
+        if on_progress:
             on_progress(len(contents.snippets))
         return RestoreResult(restored=restored, skipped=len(contents.snippets) - restored)
-    merged = library.merge(contents.snippets, on_progress=on_progress)
+    done = 0
+
+    def step(batch: int) -> None:  # merge reports increments; callers get running totals
+        nonlocal done
+        done += batch
+        if on_progress:
+            on_progress(done)
+
+    merged = library.merge(contents.snippets, on_progress=step)
     return RestoreResult(restored=merged.imported, skipped=merged.skipped)

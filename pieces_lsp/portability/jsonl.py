@@ -8,16 +8,22 @@ for that line and the rest of the file still imports.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from pieces_lsp.errors import PiecesError, PortabilityError
 from pieces_lsp.model import Snippet
 
+_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+"""Unicode line breaks JSON leaves raw; escaped so line-splitting readers (ours included, and
+`str.splitlines` elsewhere) see exactly one record per line."""
+
 
 def encode(snippet: Snippet) -> str:
     """One line (without its newline) holding the canonical JSON shape."""
-    return json.dumps(snippet.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(snippet.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    return _LINE_BREAKS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def decode(line: str) -> Snippet:

@@ -36,8 +36,7 @@ COLUMNS = (
 )
 _SELECT = ", ".join(COLUMNS)
 _INSERT = (
-    f"INSERT INTO snippets ({_SELECT}, change_seq) "
-    f"VALUES ({', '.join('?' for _ in COLUMNS)}, ?)"
+    f"INSERT INTO snippets ({_SELECT}, change_seq) VALUES ({', '.join('?' for _ in COLUMNS)}, ?)"
 )
 
 
@@ -155,9 +154,7 @@ class SnippetRepository:
 
     @staticmethod
     def delete(conn: duckdb.DuckDBPyConnection, snippet_id: str, seq: int) -> bool:
-        n = conn.execute(
-            "DELETE FROM snippets WHERE id = ? RETURNING id", [snippet_id]
-        ).fetchall()
+        n = conn.execute("DELETE FROM snippets WHERE id = ? RETURNING id", [snippet_id]).fetchall()
         if n:
             conn.execute("INSERT INTO tombstones VALUES (?, ?)", [snippet_id, seq])
         return bool(n)
@@ -171,7 +168,9 @@ class SnippetRepository:
         return len(ids)
 
     @staticmethod
-    def record_use(conn: duckdb.DuckDBPyConnection, snippet_id: str, when: datetime, seq: int) -> bool:
+    def record_use(
+        conn: duckdb.DuckDBPyConnection, snippet_id: str, when: datetime, seq: int
+    ) -> bool:
         n = conn.execute(
             "UPDATE snippets SET inserted_count = inserted_count + 1, last_used_at = ?, "
             "change_seq = ? WHERE id = ? RETURNING id",

@@ -6,11 +6,13 @@ canonical dict of every snippet before and after.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
 import stat
 import tarfile
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +37,22 @@ from pieces_lsp.portability.backup import (
     restore_backup,
     write_backup,
 )
-from pieces_lsp.portability.backup_crypto import HEADER_LEN, MAGIC, decrypt_bytes, encrypt_bytes
+from pieces_lsp.portability.backup_crypto import (
+    HEADER_LEN,
+    MAGIC,
+    KdfParams,
+    decrypt_bytes,
+    encrypt_bytes,
+)
 
 PASS = "correct horse battery staple"
 MARKER = "UNIQUE_PLAINTEXT_MARKER_7f3a9c"
+CHEAP = KdfParams(log2_n=10)
+"""Crafted archives are about the archive checks, not the KDF; the cost is in the header."""
 
 
 def make_library(home: Path) -> LibraryService:
-    return build_services(resolve_config({"home": str(home)})).library
+    return build_services(resolve_config({"home": str(home)}, env={})).library
 
 
 def snapshot(lib: LibraryService) -> list[dict[str, Any]]:
@@ -53,20 +63,28 @@ def ids_contents(lib: LibraryService) -> list[tuple[str, str]]:
     return sorted((s.id, s.content) for s in lib.iter_snippets())
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> LibraryService:
-    lib = make_library(tmp_path / "src")
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> LibraryService:
+    """Shared read-only: creating a DuckDB library is the slow part of these tests."""
+    lib = make_library(tmp_path_factory.mktemp("src"))
     lib.save(SnippetDraft(content=f"print('{MARKER}')\n", language="python", tags=["demo"]))
     lib.save(SnippetDraft(content='fn main() {\r\n    println!("héllo ✓");\r\n}\r\n'))
     lib.save(SnippetDraft(content="SELECT 1;", title="one"))
     return lib
 
 
+@pytest.fixture(scope="module")
+def backup_bytes(tmp_path_factory: pytest.TempPathFactory, source: LibraryService) -> bytes:
+    path = tmp_path_factory.mktemp("bak") / "lib.plbak"
+    assert write_backup(path, source.iter_snippets(), PASS, profile=source.profile) == 3
+    return path.read_bytes()
+
+
 @pytest.fixture
-def backup(tmp_path: Path, source: LibraryService) -> Path:
-    path = tmp_path / "out" / "lib.plbak"
-    n = write_backup(path, source.iter_snippets(), PASS, profile=source.profile)
-    assert n == 3
+def backup(tmp_path: Path, backup_bytes: bytes) -> Path:
+    """A private copy each test may damage."""
+    path = tmp_path / "lib.plbak"
+    path.write_bytes(backup_bytes)
     return path
 
 
@@ -77,7 +95,20 @@ def target(tmp_path: Path) -> LibraryService:
     return lib
 
 
-def archive(members: list[tuple[tarfile.TarInfo, bytes | None]]) -> bytes:
+@pytest.fixture(scope="module")
+def victim(tmp_path_factory: pytest.TempPathFactory) -> LibraryService:
+    """Shared by the refusal tests: each one proves it left this library unchanged, so sharing
+    it is sound (and it also catches a refusal that damages state a later test would see)."""
+    lib = make_library(tmp_path_factory.mktemp("victim"))
+    lib.save(SnippetDraft(content="echo existing"))
+    lib.save(SnippetDraft(content="SELECT 1;"))  # also in the backup: merge would skip it
+    return lib
+
+
+Member = tuple[tarfile.TarInfo, bytes | None]
+
+
+def archive(members: list[Member]) -> bytes:
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as tar:
         for info, data in members:
@@ -87,7 +118,7 @@ def archive(members: list[tuple[tarfile.TarInfo, bytes | None]]) -> bytes:
     return out.getvalue()
 
 
-def member(name: str, data: bytes | None = b"", kind: bytes = tarfile.REGTYPE) -> tuple:
+def member(name: str, data: bytes | None = b"", kind: bytes = tarfile.REGTYPE) -> Member:
     info = tarfile.TarInfo(name)
     info.type = kind
     if kind in (tarfile.SYMTYPE, tarfile.LNKTYPE):
@@ -95,7 +126,7 @@ def member(name: str, data: bytes | None = b"", kind: bytes = tarfile.REGTYPE) -
     return info, data
 
 
-def good_members(source: LibraryService) -> list[tuple]:
+def good_members(source: LibraryService) -> list[Member]:
     data, _ = build_archive(source.iter_snippets(), profile="default")
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         return [(m, tar.extractfile(m).read()) for m in tar]  # type: ignore[union-attr]
@@ -103,7 +134,7 @@ def good_members(source: LibraryService) -> list[tuple]:
 
 def seal(tmp_path: Path, data: bytes) -> Path:
     path = tmp_path / "crafted.plbak"
-    path.write_bytes(encrypt_bytes(data, PASS))
+    path.write_bytes(encrypt_bytes(data, PASS, params=CHEAP))
     return path
 
 
@@ -157,12 +188,21 @@ def test_empty_library_roundtrip(tmp_path: Path) -> None:
     assert read_backup(path, PASS).snippets == []
 
 
-def test_progress_reports_increments(tmp_path: Path, source: LibraryService) -> None:
+def test_progress_reports_running_totals(tmp_path: Path, source: LibraryService) -> None:
     seen: list[int] = []
     write_backup(
         tmp_path / "p.plbak", source.iter_snippets(), PASS, profile="x", on_progress=seen.append
     )
-    assert sum(seen) == 3
+    assert seen == [3]
+    many = [dataclasses.replace(s, id=str(uuid.uuid4())) for s in source.iter_snippets()] * 900
+    seen.clear()
+    build_archive(many, profile="x", on_progress=seen.append)
+    assert seen == [1000, 2000, 2700]
+    seen.clear()
+    restore_backup(
+        make_library(tmp_path / "r"), tmp_path / "p.plbak", PASS, on_progress=seen.append
+    )
+    assert seen == [3]
 
 
 def test_unicode_passphrase_is_normalised(tmp_path: Path, source: LibraryService) -> None:
@@ -174,7 +214,11 @@ def test_unicode_passphrase_is_normalised(tmp_path: Path, source: LibraryService
 # -- the file itself ---------------------------------------------------------------------------
 
 
-def test_file_is_private_starts_with_magic_and_has_no_plaintext(backup: Path) -> None:
+def test_file_is_private_starts_with_magic_and_has_no_plaintext(
+    tmp_path: Path, source: LibraryService
+) -> None:
+    backup = tmp_path / "out" / "lib.plbak"
+    write_backup(backup, source.iter_snippets(), PASS, profile="default")
     blob = backup.read_bytes()
     assert blob.startswith(MAGIC)
     assert MARKER.encode() not in blob
@@ -221,28 +265,28 @@ def test_bad_mode_refused(backup: Path, target: LibraryService) -> None:
 # -- refusals leave the library unchanged ----------------------------------------------------
 
 
-def refused(target: LibraryService, path: Path, error: type[BackupError], mode: str) -> str:
-    before, before_pairs = snapshot(target), ids_contents(target)
+def refused(victim: LibraryService, path: Path, error: type[BackupError], mode: str) -> str:
+    before, before_pairs = snapshot(victim), ids_contents(victim)
     with pytest.raises(error) as exc:
-        restore_backup(target, path, PASS, mode=mode)
-    assert snapshot(target) == before
-    assert ids_contents(target) == before_pairs
+        restore_backup(victim, path, PASS, mode=mode)
+    assert snapshot(victim) == before
+    assert ids_contents(victim) == before_pairs
     message = str(exc.value)
     assert message and "\n" not in message and MARKER not in message
     return message
 
 
 @pytest.mark.parametrize("mode", ["merge", "replace"])
-def test_wrong_passphrase(backup: Path, target: LibraryService, mode: str) -> None:
-    before = snapshot(target)
+def test_wrong_passphrase(backup: Path, victim: LibraryService, mode: str) -> None:
+    before = snapshot(victim)
     with pytest.raises(WrongPassphraseError, match="wrong passphrase"):
-        restore_backup(target, backup, PASS + "!", mode=mode)
-    assert snapshot(target) == before
+        restore_backup(victim, backup, PASS + "!", mode=mode)
+    assert snapshot(victim) == before
 
 
 @pytest.mark.parametrize("mode", ["merge", "replace"])
 @pytest.mark.parametrize("where", ["ciphertext-start", "ciphertext-middle", "tag"])
-def test_tampered_ciphertext(backup: Path, target: LibraryService, mode: str, where: str) -> None:
+def test_tampered_ciphertext(backup: Path, victim: LibraryService, mode: str, where: str) -> None:
     blob = bytearray(backup.read_bytes())
     index = {
         "ciphertext-start": HEADER_LEN,
@@ -251,20 +295,20 @@ def test_tampered_ciphertext(backup: Path, target: LibraryService, mode: str, wh
     }[where]
     blob[index] ^= 0x01
     backup.write_bytes(bytes(blob))
-    assert "modified or corrupted" in refused(target, backup, TamperedBackupError, mode)
+    assert "modified or corrupted" in refused(victim, backup, TamperedBackupError, mode)
 
 
 # offsets inside the header: kdf id, log2 n, r, salt, nonce, key check, length, checksum
 @pytest.mark.parametrize("offset", [10, 11, 13, 16, 35, 50, 80, 84, HEADER_LEN - 1])
-def test_tampered_header(backup: Path, target: LibraryService, offset: int) -> None:
+def test_tampered_header(backup: Path, victim: LibraryService, offset: int) -> None:
     blob = bytearray(backup.read_bytes())
     blob[offset] ^= 0x01
     backup.write_bytes(bytes(blob))
-    refused(target, backup, TamperedBackupError, "replace")
+    refused(victim, backup, TamperedBackupError, "replace")
 
 
 def test_header_rewritten_with_valid_checksum_still_refused(
-    backup: Path, target: LibraryService
+    backup: Path, victim: LibraryService
 ) -> None:
     """The checksum is not what protects the header: GCM's AAD is."""
     import hashlib
@@ -275,11 +319,11 @@ def test_header_rewritten_with_valid_checksum_still_refused(
     blob[40] ^= 0x01  # nonce
     blob[_FIELDS.size : HEADER_LEN] = hashlib.sha256(bytes(blob[: _FIELDS.size])).digest()
     backup.write_bytes(bytes(blob))
-    refused(target, backup, TamperedBackupError, "replace")
+    refused(victim, backup, TamperedBackupError, "replace")
 
 
 @pytest.mark.parametrize("keep", [0.5, "header", 20, 5, 1])
-def test_truncated(backup: Path, target: LibraryService, keep: float | str) -> None:
+def test_truncated(backup: Path, victim: LibraryService, keep: float | str) -> None:
     blob = backup.read_bytes()
     if keep == "header":
         n = HEADER_LEN
@@ -288,36 +332,36 @@ def test_truncated(backup: Path, target: LibraryService, keep: float | str) -> N
     else:
         n = keep
     backup.write_bytes(blob[:n])
-    assert "truncated" in refused(target, backup, TruncatedBackupError, "replace")
+    assert "truncated" in refused(victim, backup, TruncatedBackupError, "replace")
 
 
-def test_trailing_garbage(backup: Path, target: LibraryService) -> None:
+def test_trailing_garbage(backup: Path, victim: LibraryService) -> None:
     backup.write_bytes(backup.read_bytes() + b"x")
-    refused(target, backup, TamperedBackupError, "replace")
+    refused(victim, backup, TamperedBackupError, "replace")
 
 
 @pytest.mark.parametrize("content", [b"", b"SQLite format 3\x00...", b"DUCK" * 100])
-def test_not_a_backup(tmp_path: Path, target: LibraryService, content: bytes) -> None:
+def test_not_a_backup(tmp_path: Path, victim: LibraryService, content: bytes) -> None:
     path = tmp_path / "foreign.duckdb"
     path.write_bytes(content)
-    assert "is not a pieces-lsp backup" in refused(target, path, BackupError, "replace")
+    assert "is not a pieces-lsp backup" in refused(victim, path, BackupError, "replace")
 
 
-def test_real_duckdb_file_is_not_a_backup(source: LibraryService, target: LibraryService) -> None:
+def test_real_duckdb_file_is_not_a_backup(source: LibraryService, victim: LibraryService) -> None:
     path = source.db.paths.database
     assert path.exists()
-    assert "is not a pieces-lsp backup" in refused(target, path, BackupError, "replace")
+    assert "is not a pieces-lsp backup" in refused(victim, path, BackupError, "replace")
 
 
-def test_missing_file(tmp_path: Path, target: LibraryService) -> None:
-    assert "cannot read" in refused(target, tmp_path / "nope.plbak", BackupError, "merge")
+def test_missing_file(tmp_path: Path, victim: LibraryService) -> None:
+    assert "cannot read" in refused(victim, tmp_path / "nope.plbak", BackupError, "merge")
 
 
-def test_unknown_container_version(backup: Path, target: LibraryService) -> None:
+def test_unknown_container_version(backup: Path, victim: LibraryService) -> None:
     blob = bytearray(backup.read_bytes())
     blob[len(MAGIC) + 1] = 2
     backup.write_bytes(bytes(blob))
-    assert "version 2" in refused(target, backup, BackupError, "replace")
+    assert "version 2" in refused(victim, backup, BackupError, "replace")
 
 
 # -- crafted archives, sealed with the right passphrase ----------------------------------------
@@ -343,8 +387,8 @@ def test_unknown_container_version(backup: Path, target: LibraryService) -> None
 def test_unsafe_archive_members(
     tmp_path: Path,
     source: LibraryService,
-    target: LibraryService,
-    evil: tuple,
+    victim: LibraryService,
+    evil: Member,
     error: type[BackupError],
     words: str,
 ) -> None:
@@ -352,13 +396,13 @@ def test_unsafe_archive_members(
         members = good_members(source)
         members.insert(position, evil)
         path = seal(tmp_path, archive(members))
-        assert words in refused(target, path, error, "replace")
+        assert words in refused(victim, path, error, "replace")
 
 
-def test_duplicate_member(tmp_path: Path, source: LibraryService, target: LibraryService) -> None:
+def test_duplicate_member(tmp_path: Path, source: LibraryService, victim: LibraryService) -> None:
     members = good_members(source)
     path = seal(tmp_path, archive([*members, members[1]]))
-    assert "twice" in refused(target, path, UnsafeArchiveError, "replace")
+    assert "twice" in refused(victim, path, UnsafeArchiveError, "replace")
 
 
 def _manifest(**changes: Any) -> bytes:
@@ -395,7 +439,7 @@ _LINE = json.dumps({"id": "5f0c6f3e-4a57-4d3c-9a4e-0d3f4c0b8e11", "content": "x 
 )
 def test_malformed_archive_contents(
     tmp_path: Path,
-    target: LibraryService,
+    victim: LibraryService,
     manifest: bytes | None,
     lines: bytes | None,
     words: str,
@@ -406,7 +450,7 @@ def test_malformed_archive_contents(
     if lines is not None:
         members.append(member("snippets.jsonl", lines))
     path = seal(tmp_path, archive(members))
-    assert words in refused(target, path, BackupError, "replace")
+    assert words in refused(victim, path, BackupError, "replace")
 
 
 def test_crafted_valid_archive_is_accepted(tmp_path: Path, target: LibraryService) -> None:
@@ -421,7 +465,7 @@ def test_crafted_valid_archive_is_accepted(tmp_path: Path, target: LibraryServic
 
 
 @pytest.mark.parametrize("payload", [b"", b"not gzip at all", b"\x1f\x8b\x08\x00garbage"])
-def test_sealed_garbage_is_refused(tmp_path: Path, target: LibraryService, payload: bytes) -> None:
+def test_sealed_garbage_is_refused(tmp_path: Path, victim: LibraryService, payload: bytes) -> None:
     path = seal(tmp_path, payload)
-    msg = refused(target, path, BackupError, "replace")
+    msg = refused(victim, path, BackupError, "replace")
     assert "unreadable" in msg or "no manifest" in msg

@@ -52,7 +52,9 @@ def test_old_schema_is_upgraded_and_data_kept(home):
     lib.record_use(OLD_ID)
     lib.save(SnippetDraft(content="new_code = 2"))
     conn = duckdb.connect(str(paths.database), read_only=True)
-    versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+    versions = [
+        r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
+    ]
     conn.close()
     assert versions == list(range(1, LATEST_SCHEMA + 1))
     assert make_library(home).count() == 2
