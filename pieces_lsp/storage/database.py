@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import random
 import re
@@ -45,6 +46,10 @@ LOCKED_DOWN = {
     "checkpoint_threshold": "1MB",
 }
 
+_IDLE_RELEASE = 0.02
+_MAX_HOLD = 0.2
+_YIELD = (0.002, 0.008)
+
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -87,31 +92,73 @@ class Database:
         self.lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._file_lock = FileLock(str(paths.lock), thread_local=False)
-        self._checked_version = False
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._lease_start = 0.0
+        self._last_used = 0.0
+        self._yield_until = 0.0
+        self._closer: threading.Thread | None = None
+        atexit.register(self.close)
 
     # -- locking -----------------------------------------------------------------------------
+    #
+    # Opening a DuckDB file costs ~15-25 ms (a whole database instance) and closing it ~10 ms,
+    # several times the cost of a one-row commit. So a process keeps its connection (and the
+    # lock) as a short lease: reused while operations follow each other, closed after
+    # _IDLE_RELEASE without use, and given up after _MAX_HOLD so other windows get their turn.
+
+    def _acquire_file_lock(self, deadline: float, timeout: float) -> None:
+        """Poll the advisory lock: a holder keeps it for milliseconds, so sleeping in short,
+        jittered steps beats a blocking wait that cannot time out."""
+        self.paths.profile_dir.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                self._file_lock.acquire(timeout=0, blocking=False)
+                return
+            except Timeout:
+                if time.monotonic() >= deadline:
+                    raise LibraryBusyError(
+                        f"the library stayed locked by another process for {timeout:.0f}s; "
+                        "try again"
+                    ) from None
+                time.sleep(random.uniform(0.0005, 0.003))
+
+    def _release_lease(self, *, yield_after: bool = False) -> None:
+        """Close the connection and let other processes in (caller holds the thread lock)."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.close()
+        finally:
+            self._file_lock.release()
+        if yield_after:
+            self._yield_until = time.monotonic() + random.uniform(*_YIELD)
+
+    def _close_when_idle(self) -> None:
+        while True:
+            time.sleep(_IDLE_RELEASE / 2)
+            with self._thread_lock:
+                if self._conn is None:
+                    return
+                if time.monotonic() - self._last_used >= _IDLE_RELEASE:
+                    self._release_lease()
+                    return
+
+    def close(self) -> None:
+        """Give the file back now (process exit, erase, compaction)."""
+        with self._thread_lock:
+            self._release_lease()
 
     @contextmanager
     def _locked(self, timeout: float | None) -> Iterator[None]:
-        """Serialise with our other processes via an advisory lock file; poll fast because a
-        holder keeps it for a few tens of milliseconds."""
+        """The lock without a DuckDB connection, for whole-file operations."""
         timeout = self.lock_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         if not self._thread_lock.acquire(timeout=max(timeout, 0.001)):
             raise LibraryBusyError("the library is busy in this process; try again")
         try:
-            self.paths.profile_dir.mkdir(parents=True, exist_ok=True)
-            while True:
-                try:
-                    self._file_lock.acquire(timeout=0, blocking=False)
-                    break
-                except Timeout:
-                    if time.monotonic() >= deadline:
-                        raise LibraryBusyError(
-                            f"the library stayed locked by another process for {timeout:.0f}s; "
-                            "try again"
-                        ) from None
-                    time.sleep(random.uniform(0.0005, 0.003))
+            self._release_lease()
+            self._acquire_file_lock(deadline, timeout)
             try:
                 yield
             finally:
@@ -155,16 +202,45 @@ class Database:
 
     @contextmanager
     def connection(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short-lived connection on an up-to-date schema, under the lock."""
+        """A connection on an up-to-date schema, holding the lock while it is used."""
         timeout = self.lock_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        with self._locked(timeout):
-            conn = self._connect(deadline)
+        if not self._thread_lock.acquire(timeout=max(timeout, 0.001)):
+            raise LibraryBusyError("the library is busy in this process; try again")
+        try:
+            if self._conn is None:
+                pause = self._yield_until - time.monotonic()
+                if pause > 0:
+                    time.sleep(pause)
+                self._acquire_file_lock(deadline, timeout)
+                try:
+                    conn = self._connect(deadline)
+                    try:
+                        self._ensure_schema(conn)
+                    except BaseException:
+                        conn.close()
+                        raise
+                except BaseException:
+                    self._file_lock.release()
+                    raise
+                self._conn = conn
+                self._lease_start = self._last_used = time.monotonic()
+                if self._closer is None or not self._closer.is_alive():
+                    self._closer = threading.Thread(
+                        target=self._close_when_idle, name="pieces-db-lease", daemon=True
+                    )
+                    self._closer.start()
             try:
-                self._ensure_schema(conn)
-                yield conn
-            finally:
-                conn.close()
+                yield self._conn
+            except BaseException:
+                # After a failure the connection's state is unknown: start afresh next time.
+                self._release_lease()
+                raise
+            self._last_used = time.monotonic()
+            if self._last_used - self._lease_start > _MAX_HOLD:
+                self._release_lease(yield_after=True)
+        finally:
+            self._thread_lock.release()
 
     @contextmanager
     def write(self, timeout: float | None = None) -> Iterator[WriteTxn]:

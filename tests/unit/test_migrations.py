@@ -51,6 +51,7 @@ def test_old_schema_is_upgraded_and_data_kept(home):
     assert old.inserted_count == 0 and old.frameworks == [] and old.secrets == []
     lib.record_use(OLD_ID)
     lib.save(SnippetDraft(content="new_code = 2"))
+    lib.db.close()
     conn = duckdb.connect(str(paths.database), read_only=True)
     versions = [
         r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()
@@ -63,6 +64,7 @@ def test_old_schema_is_upgraded_and_data_kept(home):
 def test_newer_schema_is_refused_and_not_modified(home):
     lib = make_library(home)
     lib.save(SnippetDraft(content="x = 1"))
+    lib.db.close()
     db = lib.db.paths.database
     conn = duckdb.connect(str(db))
     conn.execute("INSERT INTO schema_version VALUES (99, '0099_future.sql', now()::TIMESTAMP)")
