@@ -333,7 +333,7 @@ def cmd_stats(services: Services, ns: argparse.Namespace) -> int:
         ["languages", ", ".join(f"{k} {v}" for k, v in list(stats.languages.items())[:8])],
         ["top tags", ", ".join(f"{k} {v}" for k, v in list(stats.tags.items())[:8])],
     ]
-    table(None, ["", ""], rows)
+    table(None, ["", ""], rows, header=False)
     return 0
 
 

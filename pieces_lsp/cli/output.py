@@ -21,10 +21,16 @@ def _console() -> Any:
     return Console(highlight=False, soft_wrap=False)
 
 
-def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    header: bool = True,
+) -> None:
     from rich.table import Table
 
-    t = Table(title=title, show_lines=False, header_style="bold")
+    t = Table(title=title, show_lines=False, header_style="bold", show_header=header)
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in rows:

@@ -208,6 +208,20 @@ class _Reader:
             return report, []
         return report, [self.foreign(item)]
 
+    def folder_file(self, path: Path, root: Path) -> Unit:
+        """A folder being migrated may be an editor's snippets folder: its snippet files are
+        read as snippets, not saved whole as JSON."""
+        if path.name.lower().endswith(vscode.SUFFIX):
+            return self.records(path, lambda: vscode.read(path), self.foreign)
+        if path.suffix.lower() == ".json":
+            try:
+                data = vscode.load(path)
+            except PortabilityError:
+                data = None
+            if data is not None and vscode.looks_like_snippets(data):
+                return self.records(path, lambda: vscode.read(path, data), self.foreign)
+        return self.source_file(path, root)
+
     def tree(
         self, root: Path, one: Callable[[Path], Unit], accept: Callable[[Path], str]
     ) -> Iterator[Unit]:
@@ -237,7 +251,7 @@ class _Reader:
         elif fmt == "markdown":
             yield self.markdown_file(source)
         elif source.is_dir():
-            yield from self.tree(source, lambda p: self.source_file(p, source), lambda p: "")
+            yield from self.tree(source, lambda p: self.folder_file(p, source), lambda p: "")
         else:
             yield self.source_file(source, source.parent)
 

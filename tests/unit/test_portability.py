@@ -496,3 +496,25 @@ def test_report_to_dict(tmp_path: Path) -> None:
 def test_package_does_not_import_duckdb() -> None:
     code = "import sys, pieces_lsp.portability; sys.exit('duckdb' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_editor_snippets_folder_is_read_as_snippets(tmp_path: Path) -> None:
+    """Migrating a VS Code user snippets folder: its JSON files hold snippets, not code."""
+    snippets = tmp_path / "User" / "snippets"
+    snippets.mkdir(parents=True)
+    (snippets / "go.json").write_text(
+        '{"Err check": {"prefix": "iferr", "body": ["if err != nil {", "\\treturn err", "}"]}}'
+    )
+    (snippets / "shared.code-snippets").write_text(
+        '{ // comment\n "Todo": {"prefix": "todo", "body": "// TODO: $1", "scope": "rust"},}'
+    )
+    (snippets / "helper.py").write_text("def helper():\n    return 1\n")
+    (snippets / "settings.json").write_text('{"editor.tabSize": 2}')
+    lib = build_services(resolve_config({"home": str(tmp_path / "h")}, env={})).library
+    report = import_path(lib, snippets)
+    assert (report.imported, report.failed) == (4, 0)
+    by_title = {s.title: s for s in lib.iter_snippets()}
+    assert by_title["Err check"].language == "go"
+    assert by_title["Err check"].content == "if err != nil {\n\treturn err\n}"
+    assert by_title["Todo"].language == "rust"
+    assert any(s.language == "json" for s in by_title.values())  # settings.json is plain JSON
