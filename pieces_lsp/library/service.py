@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pieces_lsp.analysis.enrich import Enricher
-from pieces_lsp.errors import LibraryBusyError, NotFoundError, ValidationError
+from pieces_lsp.errors import LibraryBusyError, NotFoundError, PiecesError, ValidationError
 from pieces_lsp.library.cache import SnippetCache
 from pieces_lsp.model import (
     LibraryStats,
@@ -24,11 +26,12 @@ from pieces_lsp.model import (
 )
 from pieces_lsp.storage import Database, SnippetRepository
 
-_REFRESH_WAIT = 0.25
+_REFRESH_WAIT = 0.03
 """How long a read waits for the lock to pick up other processes' changes before it answers
 from the (slightly stale) cache: reads stay fast while another window writes."""
 
 _IMPORT_BATCH = 1000
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -60,38 +63,62 @@ class LibraryService:
         self.profile = profile
         self.repo = SnippetRepository()
         self._cache = SnippetCache()
+        # Readers take a snapshot (list(dict.values()) is atomic under the GIL); writers of the
+        # cache (own commits, refreshes, the background refresher) serialise on this lock.
+        self._cache_lock = threading.RLock()
+        self._refresher: threading.Thread | None = None
 
     # -- cache ---------------------------------------------------------------------------------
 
     def _fresh(self) -> SnippetCache:
-        """Bring the cache up to date with other processes' commits, without ever making a read
-        wait long once we have something to serve."""
+        """Bring the cache up to date with other processes' commits. Once there is something
+        to serve, a read never waits long: if another window holds the file, it answers from
+        the cache and a background thread catches up as soon as the lock is free."""
         cache = self._cache
         token = self.db.current_token()
         if cache.token is not None and token == cache.token:
             return cache
         if cache.token is None and token is None and not self.db.exists():
-            cache.reset("", 0, [])
-            cache.library_id = None
             return cache
+        if cache.token is None:
+            self._refresh(timeout=None)
+            return self._cache
         try:
-            timeout = _REFRESH_WAIT if cache.token is not None else None
-            with self.db.connection(timeout=timeout) as conn:
-                library_id = self.db._library_id(conn)
-                seq = self.db._generation(conn)
-                if cache.library_id != library_id or cache.seq < 0:
-                    cache.reset(library_id, seq, self.repo.iter_all(conn))
-                elif seq != cache.seq:
-                    changed, gone = self.repo.changed_since(conn, cache.seq)
-                    cache.apply(seq, changed, gone)
+            self._refresh(timeout=_REFRESH_WAIT)
         except LibraryBusyError:
-            if cache.token is None:
-                raise
-        return cache
+            self._refresh_in_background()
+        return self._cache
+
+    def _refresh(self, timeout: float | None) -> None:
+        with self.db.connection(timeout=timeout) as conn, self._cache_lock:
+            cache = self._cache
+            library_id = self.db._library_id(conn)
+            seq = self.db._generation(conn)
+            if cache.library_id != library_id or cache.seq < 0:
+                cache.reset(library_id, seq, self.repo.iter_all(conn))
+            elif seq != cache.seq:
+                changed, gone = self.repo.changed_since(conn, cache.seq)
+                cache.apply(seq, changed, gone)
+
+    def _refresh_in_background(self) -> None:
+        with self._cache_lock:
+            if self._refresher is not None and self._refresher.is_alive():
+                return
+            self._refresher = threading.Thread(
+                target=self._background_refresh, name="pieces-cache-refresh", daemon=True
+            )
+            self._refresher.start()
+
+    def _background_refresh(self) -> None:
+        try:
+            self._refresh(timeout=None)
+        except PiecesError as exc:
+            log.warning("library cache refresh failed: %s", exc)
 
     def _own_write(self, apply: Callable[[SnippetCache], None]) -> None:
-        if self._cache.library_id is not None:
-            apply(self._cache)
+        with self._cache_lock:
+            if self._cache.library_id is not None:
+                apply(self._cache)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -290,7 +317,7 @@ class LibraryService:
         return snippet
 
     def _matching(self, q: ListQuery) -> list[Snippet]:
-        items: Iterable[Snippet] = self._fresh().by_id.values()
+        items: Iterable[Snippet] = list(self._fresh().by_id.values())
         if q.language:
             lang = q.language.lower()
             items = (s for s in items if s.language == lang)
@@ -327,17 +354,17 @@ class LibraryService:
         return len(self._fresh().by_id)
 
     def stats(self) -> LibraryStats:
-        cache = self._fresh()
+        snapshot = list(self._fresh().by_id.values())
         languages: dict[str, int] = {}
         tags: dict[str, int] = {}
-        for s in cache.by_id.values():
+        for s in snapshot:
             languages[s.language] = languages.get(s.language, 0) + 1
             for t in s.tags:
                 tags[t] = tags.get(t, 0) + 1
         from pieces_lsp.storage.database import LATEST_SCHEMA
 
         return LibraryStats(
-            snippets=len(cache.by_id),
+            snippets=len(snapshot),
             profile=self.profile,
             path=str(self.db.paths.database),
             bytes=self.db.size_bytes(),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from pieces_lsp.errors import NotFoundError, ValidationError
-from pieces_lsp.model import ListQuery, SnippetDraft, SnippetPatch, Source
+from pieces_lsp.model import ListQuery, Snippet, SnippetDraft, SnippetPatch, Source
 from tests.conftest import make_library
 
 PY = "def parse_config(path):\n    with open(path) as f:\n        return f.read()\n"
@@ -135,16 +136,49 @@ def test_profiles_are_isolated(home):
     assert personal.save(SnippetDraft(content="work_only = 1")).created
 
 
+def _eventually(check, timeout: float = 10.0) -> None:
+    """Another process's commit shows up within a lock slot or so, not necessarily at once:
+    a busy file makes reads answer from the cache while a background refresh catches up."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "change never became visible"
+        time.sleep(0.01)
+
+
 def test_other_process_changes_are_seen(home):
     a = make_library(home)
     b = make_library(home)
+    assert b.count() == 0
     s = a.save(SnippetDraft(content="shared = 1")).snippet
+    _eventually(lambda: b.count() == 1)
     assert b.get(s.id).content == "shared = 1"
     a.update(s.id, SnippetPatch(title="Shared value"))
-    assert b.get(s.id).title == "Shared value"
+    _eventually(lambda: b.get(s.id).title == "Shared value")
     a.delete(s.id, purge=False)
+    _eventually(lambda: b.count() == 0)
     with pytest.raises(NotFoundError):
         b.get(s.id)
+
+
+def test_reads_answer_from_cache_while_another_process_holds_the_file(home):
+    reader = make_library(home)
+    writer = make_library(home)
+    s = writer.save(SnippetDraft(content="first = 1")).snippet
+    _eventually(lambda: reader.count() == 1)
+    # Hold the file as another process would (a long write), then change the token.
+    with writer.db.write() as txn:
+        writer.repo.insert(
+            txn.conn,
+            Snippet.from_dict({"content": "second = 2", "title": "second"}),
+            txn.seq,
+        )
+        writer.db.paths.generation.write_text("moved:1")
+        started = time.monotonic()
+        assert reader.get(s.id).content == "first = 1"  # stale but immediate
+        assert reader.count() == 1
+        waited = time.monotonic() - started
+    assert waited < writer.db.lock_timeout  # it did not wait for the lock
+    _eventually(lambda: reader.count() == 2)
 
 
 def test_delete_purges_content_from_disk(library):
