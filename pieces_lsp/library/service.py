@@ -26,7 +26,7 @@ from pieces_lsp.model import (
 )
 from pieces_lsp.storage import Database, SnippetRepository
 
-_REFRESH_WAIT = 0.03
+_REFRESH_WAIT = 0.01
 """How long a read waits for the lock to pick up other processes' changes before it answers
 from the (slightly stale) cache: reads stay fast while another window writes."""
 
