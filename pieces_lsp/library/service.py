@@ -45,6 +45,8 @@ class MergeResult:
     imported: int = 0
     skipped: int = 0
     ids: list[str] = field(default_factory=list)
+    hashes: set[str] = field(default_factory=set)
+    """Content hashes of what was imported: ids may have been renamed, hashes never are."""
 
 
 def _validate_id(sid: object) -> str:
@@ -92,8 +94,8 @@ class LibraryService:
     def _refresh(self, timeout: float | None) -> None:
         with self.db.connection(timeout=timeout) as conn, self._cache_lock:
             cache = self._cache
-            library_id = self.db._library_id(conn)
-            seq = self.db._generation(conn)
+            library_id = self.db.library_id(conn)
+            seq = self.db.generation(conn)
             if cache.library_id != library_id or cache.seq < 0:
                 cache.reset(library_id, seq, self.repo.iter_all(conn))
             elif seq != cache.seq:
@@ -260,6 +262,7 @@ class LibraryService:
                 self.repo.insert_many(txn.conn, fresh, txn.seq)
             result.imported += len(fresh)
             result.ids.extend(s.id for s in fresh)
+            result.hashes.update(s.content_hash for s in fresh)
             if on_progress:
                 on_progress(len(batch))
             batch.clear()

@@ -13,15 +13,13 @@ never stops the rest; deliberate skips (binary files, dependency folders, duplic
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pieces_lsp.analysis import secrets
 from pieces_lsp.errors import (
-    NotFoundError,
     PiecesError,
     PortabilityError,
     UnsupportedFormatError,
@@ -259,23 +257,10 @@ class _Reader:
 # -- merging -------------------------------------------------------------------------------------
 
 
-def _unique_ids(units: list[Unit]) -> None:
-    """Give a fresh id to a second, different snippet reusing an id within this import (an
-    edited or hand-merged export): `merge` only renames ids that clash with the library."""
-    seen: dict[str, str] = {}
-    for _, items in units:
-        for index, s in enumerate(items):
-            owner = seen.setdefault(s.id, s.content_hash)
-            if owner != s.content_hash:
-                items[index] = replace(s, id=str(uuid.uuid4()))
-                seen[items[index].id] = s.content_hash
-
-
 def _merge(library: LibraryService, units: list[Unit], on_progress: Progress | None) -> None:
     """Merge everything in one pass (batched transactions), then credit each file with what
     was imported from it: merge keeps the first snippet of each content hash and skips the rest,
     so walking the files in the same order attributes every snippet exactly."""
-    _unique_ids(units)
     every = [s for _, items in units for s in items]
     total = len(every)
     done = 0
@@ -288,17 +273,7 @@ def _merge(library: LibraryService, units: list[Unit], on_progress: Progress | N
 
     if on_progress:
         on_progress(0, total)
-    result = library.merge(every, on_progress=advance)
-    hash_of = {s.id: s.content_hash for s in every}
-    imported: set[str] = set()
-    for sid in result.ids:
-        if sid in hash_of:
-            imported.add(hash_of[sid])
-            continue
-        try:
-            imported.add(library.get(sid).content_hash)
-        except NotFoundError:  # deleted by another process meanwhile
-            continue
+    imported = set(library.merge(every, on_progress=advance).hashes)
     for report, items in units:
         for s in items:
             if s.content_hash in imported:

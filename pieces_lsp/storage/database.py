@@ -249,7 +249,7 @@ class Database:
         with self.connection(timeout) as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
-                seq = self._generation(conn) + 1
+                seq = self.generation(conn) + 1
                 txn = WriteTxn(conn, seq)
                 yield txn
                 conn.execute(
@@ -312,26 +312,23 @@ class Database:
                     conn.execute("ROLLBACK")
                 raise
         if target >= 2:
-            self._publish(conn, self._generation(conn))
+            self._publish(conn, self.generation(conn))
 
     # -- generation ------------------------------------------------------------------------------
 
     @staticmethod
-    def _generation(conn: duckdb.DuckDBPyConnection) -> int:
+    def generation(conn: duckdb.DuckDBPyConnection) -> int:
         row = conn.execute("SELECT value FROM library_meta WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
 
     @staticmethod
-    def _library_id(conn: duckdb.DuckDBPyConnection) -> str:
+    def library_id(conn: duckdb.DuckDBPyConnection) -> str:
         row = conn.execute("SELECT value FROM library_meta WHERE key = 'library_id'").fetchone()
         return str(row[0]) if row else ""
 
-    def token_of(self, conn: duckdb.DuckDBPyConnection) -> str:
-        return f"{self._library_id(conn)}:{self._generation(conn)}"
-
     def _publish(self, conn: duckdb.DuckDBPyConnection, seq: int) -> None:
         """Tell other processes, without them opening the database, that the library moved."""
-        token = f"{self._library_id(conn)}:{seq}"
+        token = f"{self.library_id(conn)}:{seq}"
         tmp = self.paths.generation.with_name(f".{self.paths.generation.name}.{os.getpid()}")
         tmp.write_text(token, encoding="ascii")
         os.replace(tmp, self.paths.generation)
