@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -26,9 +27,12 @@ from pieces_lsp.model import (
 )
 from pieces_lsp.storage import Database, SnippetRepository
 
-_REFRESH_WAIT = 0.01
+_REFRESH_WAIT = 0.0
 """How long a read waits for the lock to pick up other processes' changes before it answers
 from the (slightly stale) cache: reads stay fast while another window writes."""
+
+_REFRESH_INTERVAL = 0.5
+"""At most this often does a process pick up other processes' changes while they keep writing."""
 
 _IMPORT_BATCH = 1000
 log = logging.getLogger(__name__)
@@ -69,6 +73,7 @@ class LibraryService:
         # cache (own commits, refreshes, the background refresher) serialise on this lock.
         self._cache_lock = threading.RLock()
         self._refresher: threading.Thread | None = None
+        self._refreshed_at = 0.0
 
     # -- cache ---------------------------------------------------------------------------------
 
@@ -85,6 +90,11 @@ class LibraryService:
         if cache.token is None:
             self._refresh(timeout=None)
             return self._cache
+        refresher = self._refresher
+        if refresher is not None and refresher.is_alive():
+            return cache  # already catching up; answer now
+        if time.monotonic() - self._refreshed_at < _REFRESH_INTERVAL:
+            return cache  # a reader must not turn into a second writer on the lock
         try:
             self._refresh(timeout=_REFRESH_WAIT)
         except LibraryBusyError:
@@ -92,10 +102,11 @@ class LibraryService:
         return self._cache
 
     def _refresh(self, timeout: float | None) -> None:
-        with self.db.connection(timeout=timeout) as conn, self._cache_lock:
+        with self.db.connection(timeout=timeout, linger=False) as conn, self._cache_lock:
             cache = self._cache
             library_id = self.db.library_id(conn)
             seq = self.db.generation(conn)
+            self._refreshed_at = time.monotonic()
             if cache.library_id != library_id or cache.seq < 0:
                 cache.reset(library_id, seq, self.repo.iter_all(conn))
             elif seq != cache.seq:

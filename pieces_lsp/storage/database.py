@@ -97,6 +97,8 @@ class Database:
         self._last_used = 0.0
         self._yield_until = 0.0
         self._closer: threading.Thread | None = None
+        self._token: str | None = None
+        self._token_stat: tuple[int, int, int] | None = None
         atexit.register(self.close)
 
     # -- locking -----------------------------------------------------------------------------
@@ -201,14 +203,19 @@ class Database:
         return StorageError(f"the library could not be opened: {text.splitlines()[0][:160]}")
 
     @contextmanager
-    def connection(self, timeout: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection on an up-to-date schema, holding the lock while it is used."""
+    def connection(
+        self, timeout: float | None = None, *, linger: bool = True
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection on an up-to-date schema, holding the lock while it is used. With
+        `linger=False` a connection opened for this call is closed right after it (a cache
+        refresh should not keep writers out for the idle period)."""
         timeout = self.lock_timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         if not self._thread_lock.acquire(timeout=max(timeout, 0.001)):
             raise LibraryBusyError("the library is busy in this process; try again")
         try:
-            if self._conn is None:
+            opened_here = self._conn is None
+            if opened_here:
                 pause = self._yield_until - time.monotonic()
                 if pause > 0:
                     time.sleep(pause)
@@ -237,7 +244,9 @@ class Database:
                 self._release_lease()
                 raise
             self._last_used = time.monotonic()
-            if self._last_used - self._lease_start > _MAX_HOLD:
+            if opened_here and not linger:
+                self._release_lease()
+            elif self._last_used - self._lease_start > _MAX_HOLD:
                 self._release_lease(yield_after=True)
         finally:
             self._thread_lock.release()
@@ -334,11 +343,22 @@ class Database:
         os.replace(tmp, self.paths.generation)
 
     def current_token(self) -> str | None:
-        """Cheap (one small file read): changes whenever any process commits a write."""
+        """Changes whenever any process commits a write. Every read asks, so it costs one
+        stat() while nothing changed: the file is replaced atomically, so a new token means a
+        new inode or mtime."""
         try:
-            return self.paths.generation.read_text(encoding="ascii").strip() or None
+            st = os.stat(self.paths.generation)
         except OSError:
+            self._token_stat = None
             return None
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if key != self._token_stat or self._token is None:
+            try:
+                self._token = self.paths.generation.read_text(encoding="ascii").strip() or None
+            except OSError:
+                return None
+            self._token_stat = key
+        return self._token
 
     # -- whole-file operations -----------------------------------------------------------------
 
