@@ -13,12 +13,14 @@ from pieces_lsp.config import Config
 
 if TYPE_CHECKING:
     from pieces_lsp.library import LibraryService
+    from pieces_lsp.search import SearchService
 
 
 @dataclass
 class Services:
     config: Config
     _library: LibraryService | None = None
+    _search: SearchService | None = None
 
     @property
     def library(self) -> LibraryService:
@@ -30,6 +32,14 @@ class Services:
             db = Database(self.config.paths, lock_timeout=self.config.lock_timeout)
             self._library = LibraryService(db, BasicEnricher(), self.config.profile)
         return self._library
+
+    @property
+    def search(self) -> SearchService:
+        if self._search is None:
+            from pieces_lsp.search import SearchService
+
+            self._search = SearchService(self.library)
+        return self._search
 
 
 def build_services(config: Config) -> Services:

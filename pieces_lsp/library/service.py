@@ -364,6 +364,13 @@ class LibraryService:
         q = q or ListQuery()
         yield from sorted(self._matching(q), key=lambda s: (s.created_at, s.id))
 
+    def snapshot(self) -> tuple[str | None, list[Snippet]]:
+        """(token, every snippet) for indexes built on top of the library (search, symbols):
+        rebuild or update them when the token moves."""
+        cache = self._fresh()
+        with self._cache_lock:
+            return cache.token, list(cache.by_id.values())
+
     def count(self) -> int:
         return len(self._fresh().by_id)
 
