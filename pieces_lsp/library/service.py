@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import logging
 import threading
@@ -74,6 +75,7 @@ class LibraryService:
         self._cache_lock = threading.RLock()
         self._refresher: threading.Thread | None = None
         self._refreshed_at = 0.0
+        atexit.register(self._stop_background)
 
     # -- cache ---------------------------------------------------------------------------------
 
@@ -121,6 +123,13 @@ class LibraryService:
                 target=self._background_refresh, name="pieces-cache-refresh", daemon=True
             )
             self._refresher.start()
+
+    def _stop_background(self) -> None:
+        """Runs at exit before the database's own shutdown (atexit is last-in, first-out)."""
+        self.db._shutting_down = True
+        refresher = self._refresher
+        if refresher is not None and refresher.is_alive():
+            refresher.join(timeout=10)
 
     def _background_refresh(self) -> None:
         try:

@@ -99,7 +99,8 @@ class Database:
         self._closer: threading.Thread | None = None
         self._token: str | None = None
         self._token_stat: tuple[int, int, int] | None = None
-        atexit.register(self.close)
+        self._shutting_down = False
+        atexit.register(self.shutdown)
 
     # -- locking -----------------------------------------------------------------------------
     #
@@ -113,6 +114,8 @@ class Database:
         jittered steps beats a blocking wait that cannot time out."""
         self.paths.profile_dir.mkdir(parents=True, exist_ok=True)
         while True:
+            if self._shutting_down:
+                raise LibraryBusyError("the process is exiting")
             try:
                 self._file_lock.acquire(timeout=0, blocking=False)
                 return
@@ -147,9 +150,15 @@ class Database:
                     return
 
     def close(self) -> None:
-        """Give the file back now (process exit, erase, compaction)."""
+        """Give the file back now (erase, compaction, a profile switch)."""
         with self._thread_lock:
             self._release_lease()
+
+    def shutdown(self) -> None:
+        """At exit: refuse new work, then close. No thread may be inside DuckDB while the
+        interpreter finalises (that aborts the process)."""
+        self._shutting_down = True
+        self.close()
 
     @contextmanager
     def _locked(self, timeout: float | None) -> Iterator[None]:
