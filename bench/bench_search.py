@@ -104,18 +104,14 @@ def evaluate(
     return Quality(rr / n, r1 / n, r10 / n, n)
 
 
-def load_corpus(
-    services: Services, rows: list[tuple[str, str]]
-) -> dict[str, set[str]]:
+def load_corpus(services: Services, rows: list[tuple[str, str]]) -> dict[str, set[str]]:
     """Merge (key, code) rows; returns key -> ids of the snippet(s) holding that code."""
     enricher = BasicEnricher()
     snippets = [snippet_for(k, code, enricher) for k, code in rows]
     services.library.merge(snippets)
     kept = {s.content_hash: s.id for s in services.library.snapshot()[1]}
     return {
-        k: {kept[s.content_hash]}
-        for (k, _), s in zip(rows, snippets)
-        if s.content_hash in kept
+        k: {kept[s.content_hash]} for (k, _), s in zip(rows, snippets) if s.content_hash in kept
     }
 
 

@@ -95,3 +95,58 @@ def resolve_config(
         )
 
     return Config(home=home, profile=profile, warnings=warnings)
+
+
+@dataclass(slots=True)
+class EditorSettings:
+    """Settings of the `pieces` section that editors may change at any time."""
+
+    completion_enabled: bool = True
+    completion_max_items: int = 20
+    diagnostics_secrets: bool = True
+
+
+def _lookup(section: Mapping[str, Any], dotted: str) -> Any:
+    """Accept both nested ({"completion": {"enabled": x}}) and dotted ({"completion.enabled": x})
+    spellings: editors send either."""
+    if dotted in section:
+        return section[dotted]
+    node: Any = section
+    for part in dotted.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return _ABSENT
+        node = node[part]
+    return node
+
+
+_ABSENT = object()
+
+
+def resolve_editor_settings(section: Any) -> tuple[EditorSettings, list[str]]:
+    settings = EditorSettings()
+    warnings: list[str] = []
+    if section is None:
+        return settings, warnings
+    if not isinstance(section, Mapping):
+        return settings, ["pieces: settings must be an object; using defaults"]
+    for key, attr in (
+        ("completion.enabled", "completion_enabled"),
+        ("diagnostics.secrets", "diagnostics_secrets"),
+    ):
+        value = _lookup(section, key)
+        if value is _ABSENT or value is None:
+            continue
+        if isinstance(value, bool):
+            setattr(settings, attr, value)
+        else:
+            warnings.append(f"{key}: must be true or false; using {getattr(settings, attr)}")
+    value = _lookup(section, "completion.maxItems")
+    if value is not _ABSENT and value is not None:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 200:
+            settings.completion_max_items = value
+        else:
+            warnings.append(
+                f"completion.maxItems: must be an integer from 1 to 200; using "
+                f"{settings.completion_max_items}"
+            )
+    return settings, warnings

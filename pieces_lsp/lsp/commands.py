@@ -1,62 +1,77 @@
-"""`workspace/executeCommand` handlers for the snippet library.
+"""`workspace/executeCommand` handlers.
 
-Each handler validates its one object argument, runs the service call in the server's worker
-pool (DuckDB work must not block the event loop that reads stdin) and returns plain JSON.
+Each handler validates its one object argument, runs the service call in the worker pool
+(DuckDB work must not block the event loop that reads stdin) and returns plain JSON.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from lsprotocol import types
+
 from pieces_lsp.errors import ValidationError
 from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
+from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg
 from pieces_lsp.lsp.errors import clean_errors
+from pieces_lsp.lsp.progress import Progress
+from pieces_lsp.lsp.selection import draft_from_args
 from pieces_lsp.lsp.state import PiecesServer
-from pieces_lsp.model import ListQuery, SnippetDraft
+from pieces_lsp.model import ListQuery, SnippetPatch
+
+LIBRARY_KEYS = ("snippets", "profile", "path", "bytes")
+
+
+def _opt_bool(obj: dict[str, Any], name: str) -> bool:
+    value = obj.get(name, False)
+    if not isinstance(value, bool):
+        raise ValidationError(name, "must be true or false")
+    return value
 
 
 def register(server: PiecesServer) -> None:
-    @server.command("pieces.library.stats")
-    @clean_errors
+    def command(name: str):  # type: ignore[no-untyped-def]
+        def wrap(fn):  # type: ignore[no-untyped-def]
+            return server.command(name)(clean_errors(fn))
+
+        return wrap
+
+    @command("pieces.library.stats")
     async def stats(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         single_object(args)
-        result = await ls.run(lambda: ls.services.library.stats())
-        d = result.to_dict()
-        return {k: d[k] for k in ("snippets", "profile", "path", "bytes")} | d
+        return (await ls.run(lambda: ls.services.library.stats())).to_dict()
 
-    @server.command("pieces.snippet.save")
-    @clean_errors
+    @command("pieces.snippet.save")
     async def save(ls: PiecesServer, *args: Any) -> dict[str, Any]:
-        obj = single_object(args)
-        content = obj.get("content")
-        if content is None:
-            raise ValidationError("content", "is required")
-        draft = SnippetDraft(
-            content=content,
-            title=opt_str(obj, "title"),
-            description=opt_str(obj, "description"),
-            language=opt_str(obj, "language"),
-            tags=opt_str_list(obj, "tags") or [],
-        )
+        draft = draft_from_args(ls, single_object(args))
         result = await ls.run(lambda: ls.services.library.save(draft))
         return result.snippet.to_dict() | {"created": result.created}
 
-    @server.command("pieces.snippet.get")
-    @clean_errors
+    @command("pieces.snippet.get")
     async def get(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         sid = req_str(single_object(args), "id")
-        snippet = await ls.run(lambda: ls.services.library.get(sid))
-        return snippet.to_dict()
+        return (await ls.run(lambda: ls.services.library.get(sid))).to_dict()
 
-    @server.command("pieces.snippet.delete")
-    @clean_errors
+    @command("pieces.snippet.update")
+    async def update(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        sid = req_str(obj, "id")
+        patch = SnippetPatch(
+            title=opt_str(obj, "title"),
+            description=opt_str(obj, "description"),
+            tags=opt_str_list(obj, "tags"),
+            content=opt_str(obj, "content"),
+            language=opt_str(obj, "language"),
+        )
+        return (await ls.run(lambda: ls.services.library.update(sid, patch))).to_dict()
+
+    @command("pieces.snippet.delete")
     async def delete(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         sid = req_str(single_object(args), "id")
         await ls.run(lambda: ls.services.library.delete(sid))
         return {"deleted": True}
 
-    @server.command("pieces.snippet.list")
-    @clean_errors
+    @command("pieces.snippet.list")
     async def list_(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         obj = single_object(args)
         query = ListQuery(
@@ -67,3 +82,160 @@ def register(server: PiecesServer) -> None:
         )
         page = await ls.run(lambda: ls.services.library.list(query))
         return {"items": [s.to_dict() for s in page.items], "total": page.total}
+
+    @command("pieces.snippet.insert")
+    async def insert(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        sid = req_str(obj, "id")
+        uri = req_str(obj, "uri")
+        position = position_arg(obj.get("position"))
+        snippet = await ls.run(lambda: ls.services.library.get(sid))
+        edit = types.WorkspaceEdit(
+            changes={
+                uri: [
+                    types.TextEdit(
+                        range=types.Range(start=position, end=position),
+                        new_text=as_plain_text(snippet.content),
+                    )
+                ]
+            }
+        )
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=f"Insert snippet: {snippet.title}")
+        )
+        if result.applied:
+            await ls.run(lambda: ls.services.library.record_use(sid))
+        return {"applied": bool(result.applied), "id": sid}
+
+    @command("pieces.snippet.used")
+    async def used(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        """Sent by the client after a completion item was accepted."""
+        sid = req_str(single_object(args), "id")
+        snippet = await ls.run(lambda: ls.services.library.record_use(sid))
+        return {"id": sid, "inserted_count": snippet.inserted_count}
+
+    @command("pieces.snippet.similar")
+    async def similar(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        sid, content = opt_str(obj, "id"), opt_str(obj, "content")
+        if obj.get("uri") is not None and not sid and content is None:
+            content = draft_from_args(ls, obj).content
+        if not sid and not content:
+            raise ValidationError("id", "give an id, a content, or a uri and range")
+        limit = opt_int(obj, "limit", 10, 1, 100)
+        hits = await ls.run(
+            lambda: ls.services.search.similar(snippet_id=sid, content=content, limit=limit)
+        )
+        if obj.get("show") is True:  # invoked from a code action: the result has no other reader
+            lines = [f"{h.title} ({h.score:.2f})" for h in hits[:5]]
+            ls.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Info,
+                    message="Similar snippets: " + ("; ".join(lines) if lines else "none"),
+                )
+            )
+        return {"results": [h.to_dict() for h in hits]}
+
+    @command("pieces.search")
+    async def search(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        query = req_str(obj, "query")
+        limit = opt_int(obj, "limit", 20, 1, 200)
+        mode = opt_str(obj, "mode") or "hybrid"
+        language = opt_str(obj, "language")
+        tags = opt_str_list(obj, "tags")
+        hits = await ls.run(
+            lambda: ls.services.search.search(
+                query, limit=limit, mode=mode, language=language, tags=tags
+            )
+        )
+        return {"results": [h.to_dict() for h in hits]}
+
+    @command("pieces.library.export")
+    async def export(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        from pieces_lsp.portability import export_library
+
+        obj = single_object(args)
+        path = path_arg(obj.get("path"))
+        fmt = req_str(obj, "format")
+        redact = _opt_bool(obj, "redact")
+        progress = await Progress.start(ls, obj, "Exporting snippets")
+        report = progress.callback()
+        try:
+            result = await ls.run(
+                lambda: export_library(
+                    ls.services.library, path, fmt, redact=redact, on_progress=report
+                )
+            )
+        finally:
+            progress.end("done")
+        return {"path": result.path, "count": result.count}
+
+    @command("pieces.library.import")
+    async def import_(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        from pieces_lsp.portability import import_path
+
+        obj = single_object(args)
+        path = path_arg(obj.get("path"))
+        fmt = opt_str(obj, "format")
+        progress = await Progress.start(ls, obj, "Importing snippets")
+        report = progress.callback()
+        try:
+            result = await ls.run(
+                lambda: import_path(ls.services.library, path, fmt, on_progress=report)
+            )
+        finally:
+            progress.end("done")
+        return result.to_dict()
+
+    @command("pieces.library.backup")
+    async def backup(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        from pieces_lsp.portability.backup import write_backup
+
+        obj = single_object(args)
+        path = path_arg(obj.get("path"))
+        passphrase = req_str(obj, "passphrase")
+        progress = await Progress.start(ls, obj, "Backing up snippets")
+        report = progress.callback()
+        library = ls.services.library
+        try:
+            count = await ls.run(
+                lambda: write_backup(
+                    path,
+                    library.iter_snippets(),
+                    passphrase,
+                    profile=ls.services.config.profile,
+                    on_progress=report,
+                )
+            )
+        finally:
+            progress.end("done")
+        return {"path": str(path), "count": count}
+
+    @command("pieces.library.restore")
+    async def restore(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        from pieces_lsp.portability.backup import restore_backup
+
+        obj = single_object(args)
+        path = path_arg(obj.get("path"))
+        passphrase = req_str(obj, "passphrase")
+        mode = opt_str(obj, "mode") or "merge"
+        progress = await Progress.start(ls, obj, "Restoring snippets")
+        report = progress.callback()
+        try:
+            result = await ls.run(
+                lambda: restore_backup(
+                    ls.services.library, path, passphrase, mode=mode, on_progress=report
+                )
+            )
+        finally:
+            progress.end("done")
+        return {"restored": result.restored, "skipped": result.skipped}
+
+    @command("pieces.library.erase")
+    async def erase(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        if obj.get("confirm") != "erase":
+            raise ValidationError("confirm", 'must be "erase" to erase the whole profile')
+        deleted = await ls.run(lambda: ls.services.library.erase())
+        return {"deleted": deleted}

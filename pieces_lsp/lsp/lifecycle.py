@@ -1,4 +1,4 @@
-"""initialize / initialized / shutdown, and exiting when the editor is gone.
+"""initialize / initialized / configuration, and exiting when the editor is gone.
 
 pygls keeps running when the editor dies without closing stdin properly, and a server that
 lingers would keep a profile busy: watch the parent process id the client gave us.
@@ -15,11 +15,12 @@ from typing import Any
 from lsprotocol import types
 
 from pieces_lsp.app import build_services
-from pieces_lsp.config import resolve_config
+from pieces_lsp.config import resolve_config, resolve_editor_settings
 from pieces_lsp.lsp.state import PiecesServer
 
 log = logging.getLogger(__name__)
 _WATCH_INTERVAL = 2.0
+SECTION = "pieces"
 
 
 def _alive(pid: int) -> bool:
@@ -42,18 +43,77 @@ def watch_parent(pid: int) -> None:
     threading.Thread(target=loop, name="pieces-parent-watch", daemon=True).start()
 
 
+def apply_settings(ls: PiecesServer, section: Any) -> None:
+    """Apply the `pieces` section: library location changes rebuild the services, the rest
+    applies at once. Bad values are reported by key and replaced by defaults."""
+    section = {**ls.init_options, **(section if isinstance(section, dict) else {})}
+    overrides = {k: section.get(k, ls.init_options.get(k)) for k in ("home", "profile")}
+    config = resolve_config(overrides)
+    settings, warnings = resolve_editor_settings(section)
+    current = ls.services.config
+    if (config.home, config.profile) != (current.home, current.profile):
+        ls.services.library.db.close()
+        ls.services = build_services(config)
+        ls.in_background(lambda: ls.services.library.count())
+    ls.settings = settings
+    for warning in [*config.warnings, *warnings]:
+        ls.warn(warning)
+    from pieces_lsp.lsp import diagnostics
+
+    diagnostics.refresh_all(ls)
+
+
 def register(server: PiecesServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: PiecesServer, params: types.InitializeParams) -> None:
         options: Any = params.initialization_options
-        overrides = options if isinstance(options, dict) else {}
-        config = resolve_config(overrides)
+        ls.init_options = options if isinstance(options, dict) else {}
+        ls.client_caps = params.capabilities
+        config = resolve_config({k: ls.init_options.get(k) for k in ("home", "profile")})
         ls.services = build_services(config)
-        for warning in config.warnings:
-            ls.window_show_message(
-                types.ShowMessageParams(
-                    type=types.MessageType.Warning, message=f"pieces: {warning}"
-                )
-            )
+        settings, warnings = resolve_editor_settings(ls.init_options)
+        ls.settings = settings
+        for warning in [*config.warnings, *warnings]:
+            ls.warn(warning)
         if params.process_id:
             watch_parent(params.process_id)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: PiecesServer, *args: Any) -> None:
+        # pygls 2.1 cancels pending requests while iterating the dict the cancellations
+        # shrink ("dictionary changed size during iteration"): cancel them over a copy first.
+        protocol = ls.protocol
+        current = getattr(protocol, "msg_id", None)
+        for msg_id, future in list(getattr(protocol, "_request_futures", {}).items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        ls.services.library.db.close()
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: PiecesServer, params: types.InitializedParams) -> None:
+        # Load the library cache now, off the request path, so the first completion is fast.
+        ls.in_background(lambda: ls.services.library.count())
+        await _pull_configuration(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def changed(ls: PiecesServer, params: types.DidChangeConfigurationParams) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and isinstance(settings.get(SECTION), dict):
+            apply_settings(ls, settings[SECTION])
+        else:
+            await _pull_configuration(ls)
+
+
+async def _pull_configuration(ls: PiecesServer) -> None:
+    if not ls.configuration_support:
+        return
+    try:
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+        )
+    except Exception as exc:
+        log.info("workspace/configuration failed: %s", type(exc).__name__)
+        return
+    if result and isinstance(result[0], dict):
+        merged = {**ls.init_options, **result[0]}
+        apply_settings(ls, merged)

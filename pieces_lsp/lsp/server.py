@@ -5,14 +5,21 @@ from __future__ import annotations
 import sys
 from typing import BinaryIO
 
-from pieces_lsp.lsp import commands, lifecycle
+from pieces_lsp.lsp import (
+    code_actions,
+    commands,
+    completion,
+    diagnostics,
+    documents,
+    lifecycle,
+)
 from pieces_lsp.lsp.state import PiecesServer
 
 
 def create_server() -> PiecesServer:
     server = PiecesServer()
-    lifecycle.register(server)
-    commands.register(server)
+    for feature in (lifecycle, commands, documents, diagnostics, code_actions, completion):
+        feature.register(server)
     return server
 
 

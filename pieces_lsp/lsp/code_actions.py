@@ -1,0 +1,109 @@
+"""Code actions: save the selection, find similar snippets, and the secret quick fix."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lsprotocol import types
+
+from pieces_lsp.analysis import envfix, secrets
+from pieces_lsp.lsp.diagnostics import SOURCE
+from pieces_lsp.lsp.state import PiecesServer
+
+_IMPORT_OS = re.compile(r"^\s*(import os\b|from os import)", re.MULTILINE)
+
+
+def _range_json(rng: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": rng.start.line, "character": rng.start.character},
+        "end": {"line": rng.end.line, "character": rng.end.character},
+    }
+
+
+def _secret_fix(
+    ls: PiecesServer, uri: str, diagnostic: types.Diagnostic
+) -> types.CodeAction | None:
+    doc = ls.workspace.text_documents.get(uri)
+    if doc is None or diagnostic.source != SOURCE:
+        return None
+    text = doc.source
+    start = doc.offset_at_position(diagnostic.range.start)
+    end = doc.offset_at_position(diagnostic.range.end)
+    # The document may have changed since the diagnostic: re-find the secret at that place.
+    match = next((m for m in secrets.find(text) if m.start == start and m.end == end), None)
+    if match is None:
+        return None
+    span = envfix.literal_span(text, start, end)
+    if span is None:
+        return None
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    name = envfix.env_name(text[line_start : span[0]], match.rule)
+    lookup = envfix.env_lookup(doc.language_id or "", name)
+    if lookup is None:
+        return None
+    edits = [
+        types.TextEdit(
+            range=types.Range(
+                start=doc.client_position_at_offset(span[0]),
+                end=doc.client_position_at_offset(span[1]),
+            ),
+            new_text=lookup,
+        )
+    ]
+    if doc.language_id == "python" and not _IMPORT_OS.search(text):
+        origin = types.Position(line=0, character=0)
+        edits.insert(
+            0, types.TextEdit(range=types.Range(start=origin, end=origin), new_text="import os\n")
+        )
+    return types.CodeAction(
+        title=f"Read the secret from the environment ({name})",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=True,
+        edit=types.WorkspaceEdit(changes={uri: edits}),
+    )
+
+
+def register(server: PiecesServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Refactor]
+        ),
+    )
+    def code_actions(
+        ls: PiecesServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction] | None:
+        uri = params.text_document.uri
+        actions: list[types.CodeAction] = []
+        for diagnostic in params.context.diagnostics:
+            fix = _secret_fix(ls, uri, diagnostic)
+            if fix is not None:
+                actions.append(fix)
+        rng = params.range
+        if (rng.start.line, rng.start.character) != (rng.end.line, rng.end.character):
+            selection = {"uri": uri, "range": _range_json(rng)}
+            actions.append(
+                types.CodeAction(
+                    title="Save selection as snippet",
+                    kind=types.CodeActionKind.Refactor,
+                    command=types.Command(
+                        title="Save selection as snippet",
+                        command="pieces.snippet.save",
+                        arguments=[selection],
+                    ),
+                )
+            )
+            actions.append(
+                types.CodeAction(
+                    title="Find similar snippets",
+                    kind=types.CodeActionKind.Refactor,
+                    command=types.Command(
+                        title="Find similar snippets",
+                        command="pieces.snippet.similar",
+                        arguments=[{**selection, "show": True}],
+                    ),
+                )
+            )
+        return actions or None

@@ -1,0 +1,86 @@
+"""Retrievers: one per way of matching a query, each returning its own ranked list.
+
+`SearchService` runs one retriever per search mode and blends several for "hybrid". The
+neural embedder will be a third `Retriever` registered beside these two: nothing else in the
+service has to change for it to join the blend.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pieces_lsp.search import text
+from pieces_lsp.search.fuzzy import WordMatch
+from pieces_lsp.search.index import SnippetIndex
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A query analysed once for every retriever."""
+
+    raw: str
+    terms: list[tuple[str, str]]
+    """(index term, the query word it came from) for full text."""
+    words: list[str]
+    """Lower-cased words and identifier parts for fuzzy matching."""
+
+    @classmethod
+    def parse(cls, raw: str) -> Query:
+        words = sorted(text.fuzzy_words(raw), key=raw.lower().find)
+        content_words = [w for w in words if w not in text.STOP_WORDS]
+        return cls(raw=raw, terms=text.query_terms(raw), words=content_words or words)
+
+
+@dataclass(slots=True)
+class Retrieved:
+    """A ranked list of (document number, score 0..1), best first, plus per-document notes a
+    retriever can give to explain its matches."""
+
+    name: str
+    ranking: list[tuple[int, float]]
+    matches: dict[int, list[WordMatch]] = field(default_factory=dict)
+
+
+class Retriever(Protocol):
+    name: str
+
+    def retrieve(
+        self, index: SnippetIndex, query: Query, allowed: AbstractSet[int] | None, depth: int
+    ) -> Retrieved: ...
+
+
+class FullTextRetriever:
+    """BM25 over title, description, tags, split identifiers and code words."""
+
+    name = "fulltext"
+
+    def retrieve(
+        self, index: SnippetIndex, query: Query, allowed: AbstractSet[int] | None, depth: int
+    ) -> Retrieved:
+        weighted = [(t, 1.0) for t, _ in query.terms]
+        bound = index.fulltext.upper_bound(weighted)
+        if bound <= 0.0:
+            return Retrieved(self.name, [])
+        top = index.fulltext.top(weighted, depth, allowed)
+        return Retrieved(self.name, [(d, min(1.0, s / bound)) for d, s in top])
+
+
+class FuzzyRetriever:
+    """Typo-tolerant word matching on titles, tags, descriptions and identifiers."""
+
+    name = "fuzzy"
+
+    def retrieve(
+        self, index: SnippetIndex, query: Query, allowed: AbstractSet[int] | None, depth: int
+    ) -> Retrieved:
+        found = index.fuzzy.scores(query.words, allowed)
+        scored = found.scores
+        top = heapq.nlargest(depth, scored, key=scored.__getitem__)
+        return Retrieved(
+            self.name,
+            [(d, scored[d]) for d in top],
+            {d: found.matches(d) for d in top},
+        )

@@ -1,0 +1,347 @@
+"""SearchService: full-text, fuzzy and blended search, similar snippets and completion.
+
+The service is plain Python over `LibraryService.snapshot()`: each call first brings the index
+in step with the library (a no-op while the token is unchanged), then ranks. Calls come from
+the language server's worker thread while the library's background refresher may swap its
+cache; the index is only touched under this service's lock, and snapshots are consistent
+copies, so the two never see each other half-done.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import threading
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from pieces_lsp.errors import NotFoundError, ValidationError
+from pieces_lsp.model import clean_tags, validate_content
+from pieces_lsp.search import text
+from pieces_lsp.search.blend import RankedList, blend_scores
+from pieces_lsp.search.errors import NEURAL_UNAVAILABLE, SearchUnavailableError
+from pieces_lsp.search.explain import explain, explain_completion
+from pieces_lsp.search.fulltext import merge_weighted
+from pieces_lsp.search.hits import SearchHit, SimilarHit
+from pieces_lsp.search.index import IndexedDoc, SnippetIndex
+from pieces_lsp.search.retrievers import (
+    FullTextRetriever,
+    FuzzyRetriever,
+    Query,
+    Retrieved,
+    Retriever,
+)
+
+if TYPE_CHECKING:
+    from pieces_lsp.library import LibraryService
+
+MODES = ("hybrid", "fulltext", "fuzzy", "neural")
+MAX_QUERY_CHARS = 1000
+MAX_LIMIT = 200
+
+HYBRID_WEIGHTS: dict[str, float] = {"fulltext": 1.0, "fuzzy": 0.2}
+"""Each retriever's weight in the hybrid blend. Full text leads: on natural-language queries it
+is the more precise list, and fuzzy mainly rescues misspelt names, so fuzzy's weight grows with
+the share of query words the full-text index has never seen (see `_hybrid_weights`). The
+neural retriever will add its entry here."""
+HYBRID_RELATIVE = frozenset({"fulltext"})
+"""Lists scaled to their own best before blending (BM25 over its upper bound is small for long
+queries, which would hand the blend to fuzzy)."""
+
+CANDIDATE_DEPTH = 100
+"""How deep each retriever's list goes before blending: fusion only reorders candidates, so a
+document must make at least one list's top to be found."""
+
+# complete(): how the final score is made (weights sum to 1).
+COMPLETE_RELEVANCE = 0.6
+COMPLETE_LANGUAGE = 0.25
+COMPLETE_USAGE = 0.15
+COMPLETE_CONTEXT_LINES = 6
+COMPLETE_CONTEXT_CHARS = 2000
+COMPLETE_MAX_TERMS = 12
+COMPLETE_MAX_POSTINGS = 2000
+"""Terms found in more snippets than this only re-score candidates rarer terms found: keeps
+completion within its latency budget however common the words around the cursor are."""
+COMPLETE_CANDIDATES = 300
+
+SIMILAR_QUERY_TERMS = 40
+SIMILAR_CANDIDATES = 200
+
+_LANGUAGE_FAMILIES = (
+    frozenset({"javascript", "javascriptreact", "typescript", "typescriptreact", "vue"}),
+    frozenset({"c", "cpp", "objective-c", "objective-cpp"}),
+    frozenset({"shellscript", "bash", "sh", "zsh"}),
+    frozenset({"java", "kotlin", "scala", "groovy"}),
+)
+_PARTIAL_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+def _check_limit(limit: object) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError("limit", f"must be an integer between 1 and {MAX_LIMIT}")
+    return limit
+
+
+def _check_language(language: object) -> str | None:
+    if language is None:
+        return None
+    if not isinstance(language, str):
+        raise ValidationError("language", "must be a string")
+    return language.strip().lower() or None
+
+
+def _language_match(doc_language: str, language: str | None) -> float:
+    if language is None:
+        return 0.0
+    if doc_language == language:
+        return 1.0
+    for family in _LANGUAGE_FAMILIES:
+        if doc_language in family and language in family:
+            return 0.5
+    return 0.0
+
+
+class SearchService:
+    def __init__(self, library: LibraryService) -> None:
+        self._library = library
+        self._index = SnippetIndex()
+        self._lock = threading.Lock()
+        self._retrievers: dict[str, Retriever] = {
+            r.name: r for r in (FullTextRetriever(), FuzzyRetriever())
+        }
+
+    # -- keeping up with the library -----------------------------------------------------------
+
+    def _synced(self) -> SnippetIndex:
+        """Call with the lock held."""
+        token, snippets = self._library.snapshot()
+        self._index.sync(token, snippets)
+        return self._index
+
+    def warm(self) -> int:
+        """Build the index now (e.g. in the background after start-up) instead of on the first
+        search; returns the number of snippets indexed."""
+        with self._lock:
+            return len(self._synced())
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        mode: str = "hybrid",
+        language: str | None = None,
+        tags: list[str] | None = None,
+    ) -> list[SearchHit]:
+        if not isinstance(query, str) or not query.strip():
+            raise ValidationError("query", "must be a non-empty string")
+        if len(query) > MAX_QUERY_CHARS:
+            raise ValidationError("query", f"is longer than {MAX_QUERY_CHARS} characters")
+        limit = _check_limit(limit)
+        if not isinstance(mode, str) or mode not in MODES:
+            raise ValidationError("mode", f"must be one of {', '.join(MODES)}")
+        lang = _check_language(language)
+        wanted_tags = clean_tags(tags)
+        if mode == "neural" and "neural" not in self._retrievers:
+            raise SearchUnavailableError(NEURAL_UNAVAILABLE)
+        parsed = Query.parse(query)
+        with self._lock:
+            index = self._synced()
+            allowed = index.allowed(lang, wanted_tags)
+            if allowed is not None and not allowed:
+                return []
+            names = [n for n in HYBRID_WEIGHTS if n in self._retrievers]
+            if mode != "hybrid":
+                names = [mode]
+            depth = max(CANDIDATE_DEPTH, limit)
+            lists = [self._retrievers[n].retrieve(index, parsed, allowed, depth) for n in names]
+            ranking = self._blend(index, parsed, lists) if mode == "hybrid" else lists[0].ranking
+            matches = {d: m for rl in lists for d, m in rl.matches.items()}
+            return [
+                self._hit(index.by_num(d), score, explain(index, index.by_num(d), parsed, matches))
+                for d, score in ranking[:limit]
+            ]
+
+    @staticmethod
+    def _blend(
+        index: SnippetIndex, query: Query, lists: Sequence[Retrieved]
+    ) -> list[tuple[int, float]]:
+        unknown = sum(1 for t, _ in query.terms if not index.fulltext.df(t))
+        unknown_share = unknown / len(query.terms) if query.terms else 1.0
+        ranked = []
+        for rl in lists:
+            weight = HYBRID_WEIGHTS.get(rl.name, 1.0)
+            if rl.name == "fuzzy":
+                weight += (1.0 - weight) * unknown_share
+            ranked.append(RankedList(rl.name, rl.ranking, weight, rl.name in HYBRID_RELATIVE))
+        return blend_scores(ranked)
+
+    @staticmethod
+    def _hit(doc: IndexedDoc, score: float, why: str) -> SearchHit:
+        s = doc.snippet
+        return SearchHit(
+            id=s.id,
+            title=s.title,
+            language=s.language,
+            tags=list(s.tags),
+            score=max(0.0, min(1.0, score)),
+            preview=doc.get_preview(),
+            why=why,
+        )
+
+    # -- similar -------------------------------------------------------------------------------
+
+    def similar(
+        self,
+        *,
+        snippet_id: str | None = None,
+        content: str | None = None,
+        limit: int = 10,
+    ) -> list[SimilarHit]:
+        """Snippets most like one in the library (by id, itself excluded) or like some code."""
+        if (snippet_id is None) == (content is None):
+            raise ValidationError("snippet_id", "give either snippet_id or content, not both")
+        limit = _check_limit(limit)
+        exclude: str | None = None
+        if snippet_id is not None:
+            target = self._library.get(snippet_id)  # validates the id; NotFoundError if gone
+            exclude = target.id
+        else:
+            validate_content(content)
+        with self._lock:
+            index = self._synced()
+            if exclude is not None:
+                doc = index.by_id(exclude)
+                if doc is None:
+                    raise NotFoundError(f"no snippet with id {exclude}")
+                bag = dict(index.fulltext.terms_of(doc.num))
+            else:
+                assert content is not None
+                bag = merge_weighted([(text.terms(content), 1.0)])
+            return self._similar(index, bag, exclude, limit)
+
+    @staticmethod
+    def _similar(
+        index: SnippetIndex, bag: dict[str, float], exclude: str | None, limit: int
+    ) -> list[SimilarHit]:
+        vec = index.fulltext.tfidf(bag)
+        if not vec:
+            return []
+        probe = heapq.nlargest(SIMILAR_QUERY_TERMS, vec.items(), key=lambda kv: kv[1])
+        top = max(w for _, w in probe)
+        candidates = index.fulltext.top(
+            [(t, w / top) for t, w in probe],
+            SIMILAR_CANDIDATES,
+            max_postings=COMPLETE_MAX_POSTINGS,
+        )
+        scored: list[tuple[float, IndexedDoc]] = []
+        for num, _ in candidates:
+            doc = index.by_num(num)
+            if doc.id == exclude:
+                continue
+            other = index.fulltext.tfidf(index.fulltext.terms_of(num))
+            scored.append((index.fulltext.cosine(vec, other), doc))
+        scored.sort(key=lambda sd: (-sd[0], sd[1].num))
+        return [
+            SimilarHit(id=d.id, title=d.snippet.title, score=round(s, 6))
+            for s, d in scored[:limit]
+            if s > 0.0
+        ]
+
+    # -- completion ----------------------------------------------------------------------------
+
+    def complete(self, *, language: str | None, context: str, limit: int = 20) -> list[SearchHit]:
+        """Snippets to offer at the cursor: relevant to the few lines before it (the word being
+        typed counts most, and matches by prefix), of the document's language, and ones the
+        user inserts often or lately. Bounded work per call, whatever the library size."""
+        limit = _check_limit(limit)
+        lang = _check_language(language)
+        if not isinstance(context, str):
+            raise ValidationError("context", "must be a string")
+        with self._lock:
+            index = self._synced()
+            if not len(index):
+                return []
+            relevance, matched_words = self._context_relevance(index, context)
+            now = datetime.now(timezone.utc)
+            candidates = set(
+                heapq.nlargest(COMPLETE_CANDIDATES, relevance, key=relevance.__getitem__)
+            )
+            if len(candidates) < limit:
+                candidates |= self._fallback(index, lang, now, limit)
+            scored: list[tuple[float, int]] = []
+            for num in candidates:
+                doc = index.by_num(num)
+                score = (
+                    COMPLETE_RELEVANCE * relevance.get(num, 0.0)
+                    + COMPLETE_LANGUAGE * _language_match(doc.snippet.language, lang)
+                    + COMPLETE_USAGE * doc.usage(now)
+                )
+                scored.append((score, num))
+            best = heapq.nlargest(limit, scored, key=lambda sn: (sn[0], -sn[1]))
+            return [
+                self._hit(
+                    index.by_num(num),
+                    score,
+                    explain_completion(
+                        index, index.by_num(num), matched_words, lang, now, relevance.get(num)
+                    ),
+                )
+                for score, num in best
+                if score > 0.0
+            ]
+
+    @staticmethod
+    def _context_relevance(
+        index: SnippetIndex, context: str
+    ) -> tuple[dict[int, float], list[tuple[str, str]]]:
+        """{doc: 0..1} from the lines before the cursor, plus the (term, word) pairs used."""
+        tail = context[-COMPLETE_CONTEXT_CHARS:]
+        lines = tail.replace("\r\n", "\n").split("\n")[-COMPLETE_CONTEXT_LINES:]
+        weights: dict[str, float] = {}
+        words: dict[str, str] = {}
+        for age, line in enumerate(reversed(lines)):
+            w = 1.0 if age == 0 else 0.6 / age
+            for term, word in text.query_terms(line):
+                if w > weights.get(term, 0.0):
+                    weights[term] = w
+                    words[term] = word
+        ft = index.fulltext
+        ranked = sorted(weights.items(), key=lambda tw: -tw[1] * ft.idf(tw[0]))
+        query = ranked[:COMPLETE_MAX_TERMS]
+        scores: dict[int, float] = {}
+        bound = ft.upper_bound(query)
+        if bound > 0.0:
+            raw = ft.scores(query, max_postings=COMPLETE_MAX_POSTINGS)
+            if raw:
+                top = max(raw.values())
+                scores = {d: s / top for d, s in raw.items()}
+        partial = _PARTIAL_WORD.search(lines[-1]) if lines and not tail[-1:].isspace() else None
+        if partial is not None and len(partial.group()) >= 2:
+            for word in text.fuzzy_words(partial.group()) or {partial.group().lower()}:
+                for num, sim in index.fuzzy.scores([word], prefix=True).scores.items():
+                    if sim > scores.get(num, 0.0):
+                        scores[num] = sim
+        return scores, [(t, words[t]) for t, _ in query]
+
+    @staticmethod
+    def _fallback(index: SnippetIndex, language: str | None, now: datetime, limit: int) -> set[int]:
+        """Nothing around the cursor matched well enough: offer the snippets of this language
+        the user reaches for most (then the most recently changed)."""
+        pool: AbstractSet[int] = (
+            index.in_language(language) if language else {d.num for d in index.docs()}
+        )
+        return set(
+            heapq.nlargest(
+                limit,
+                pool,
+                key=lambda n: (
+                    index.by_num(n).usage(now),
+                    index.by_num(n).snippet.updated_at,
+                ),
+            )
+        )
