@@ -14,12 +14,10 @@ from pieces_lsp.errors import ValidationError
 from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
 from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg
 from pieces_lsp.lsp.errors import clean_errors
-from pieces_lsp.lsp.progress import Progress
+from pieces_lsp.lsp.progress import Progress, run_long
 from pieces_lsp.lsp.selection import draft_from_args
 from pieces_lsp.lsp.state import PiecesServer
 from pieces_lsp.model import ListQuery, SnippetPatch
-
-LIBRARY_KEYS = ("snippets", "profile", "path", "bytes")
 
 
 def _opt_bool(obj: dict[str, Any], name: str) -> bool:
@@ -161,14 +159,13 @@ def register(server: PiecesServer) -> None:
         redact = _opt_bool(obj, "redact")
         progress = await Progress.start(ls, obj, "Exporting snippets")
         report = progress.callback()
-        try:
-            result = await ls.run(
-                lambda: export_library(
-                    ls.services.library, path, fmt, redact=redact, on_progress=report
-                )
-            )
-        finally:
-            progress.end("done")
+        result = await run_long(
+            ls,
+            progress,
+            lambda: export_library(
+                ls.services.library, path, fmt, redact=redact, on_progress=report
+            ),
+        )
         return {"path": result.path, "count": result.count}
 
     @command("pieces.library.import")
@@ -180,12 +177,9 @@ def register(server: PiecesServer) -> None:
         fmt = opt_str(obj, "format")
         progress = await Progress.start(ls, obj, "Importing snippets")
         report = progress.callback()
-        try:
-            result = await ls.run(
-                lambda: import_path(ls.services.library, path, fmt, on_progress=report)
-            )
-        finally:
-            progress.end("done")
+        result = await run_long(
+            ls, progress, lambda: import_path(ls.services.library, path, fmt, on_progress=report)
+        )
         return result.to_dict()
 
     @command("pieces.library.backup")
@@ -198,18 +192,17 @@ def register(server: PiecesServer) -> None:
         progress = await Progress.start(ls, obj, "Backing up snippets")
         report = progress.callback()
         library = ls.services.library
-        try:
-            count = await ls.run(
-                lambda: write_backup(
-                    path,
-                    library.iter_snippets(),
-                    passphrase,
-                    profile=ls.services.config.profile,
-                    on_progress=report,
-                )
-            )
-        finally:
-            progress.end("done")
+        count = await run_long(
+            ls,
+            progress,
+            lambda: write_backup(
+                path,
+                library.iter_snippets(),
+                passphrase,
+                profile=ls.services.config.profile,
+                on_progress=report,
+            ),
+        )
         return {"path": str(path), "count": count}
 
     @command("pieces.library.restore")
@@ -222,14 +215,13 @@ def register(server: PiecesServer) -> None:
         mode = opt_str(obj, "mode") or "merge"
         progress = await Progress.start(ls, obj, "Restoring snippets")
         report = progress.callback()
-        try:
-            result = await ls.run(
-                lambda: restore_backup(
-                    ls.services.library, path, passphrase, mode=mode, on_progress=report
-                )
-            )
-        finally:
-            progress.end("done")
+        result = await run_long(
+            ls,
+            progress,
+            lambda: restore_backup(
+                ls.services.library, path, passphrase, mode=mode, on_progress=report
+            ),
+        )
         return {"restored": result.restored, "skipped": result.skipped}
 
     @command("pieces.library.erase")

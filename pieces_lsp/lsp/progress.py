@@ -11,12 +11,14 @@ import asyncio
 import threading
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 
 from pieces_lsp.errors import PiecesError
 from pieces_lsp.lsp.state import PiecesServer
+
+T = TypeVar("T")
 
 
 class Cancelled(PiecesError):
@@ -78,3 +80,14 @@ class Progress:
     def end(self, message: str) -> None:
         if self.token is not None:
             self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+
+
+async def run_long(ls: PiecesServer, progress: Progress, fn: Callable[[], T]) -> T:
+    """Run long work; a `$/cancelRequest` or a progress cancel stops it at its next step."""
+    try:
+        return await ls.run(fn)
+    except asyncio.CancelledError:
+        progress.cancel.set()
+        raise
+    finally:
+        progress.end("cancelled" if progress.cancel.is_set() else "done")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -34,17 +33,6 @@ class PiecesServer(LanguageServer):
 
     async def run(self, fn: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._work, fn)
-
-    async def run_cancellable(self, fn: Callable[[threading.Event], T]) -> T:
-        """Run long work that polls `cancel` (set when the request or its progress is
-        cancelled) so a cancelled export or import stops instead of finishing unseen."""
-        cancel = threading.Event()
-        future = asyncio.get_running_loop().run_in_executor(self._work, fn, cancel)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            cancel.set()
-            raise
 
     def in_background(self, fn: Callable[[], Any]) -> None:
         """Fire-and-forget work that must not delay any request (cache warm-up)."""

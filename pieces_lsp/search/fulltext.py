@@ -19,6 +19,8 @@ from collections.abc import Set as AbstractSet
 
 K1 = 1.2
 B = 0.75
+MIN_PRUNE_POSTINGS = 2000
+PRUNE_SHARE = 20
 _RENORM_DRIFT = 0.05
 """Length norms are cached per document with the average length of the moment; they are all
 recomputed once the average has drifted this much (cheap, and only after bulk changes)."""
@@ -104,6 +106,12 @@ class FullTextIndex:
         return term in self._doc_terms.get(doc, {})
 
     # -- queries -------------------------------------------------------------------------------
+
+    def pruning_threshold(self) -> int:
+        """A posting-list length past which a term only re-scores documents rarer terms
+        found (see `scores`): bounded for speed, but a fixed share of a large library so that
+        moderately common words still retrieve on their own."""
+        return max(MIN_PRUNE_POSTINGS, len(self._doc_terms) // PRUNE_SHARE)
 
     def upper_bound(self, query: Sequence[tuple[str, float]]) -> float:
         """The score of a document matching every query term with unbounded frequency: dividing

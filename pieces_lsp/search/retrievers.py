@@ -64,7 +64,9 @@ class FullTextRetriever:
         bound = index.fulltext.upper_bound(weighted)
         if bound <= 0.0:
             return Retrieved(self.name, [])
-        top = index.fulltext.top(weighted, depth, allowed)
+        top = index.fulltext.top(
+            weighted, depth, allowed, max_postings=index.fulltext.pruning_threshold()
+        )
         return Retrieved(self.name, [(d, min(1.0, s / bound)) for d, s in top])
 
 

@@ -61,9 +61,6 @@ COMPLETE_USAGE = 0.15
 COMPLETE_CONTEXT_LINES = 6
 COMPLETE_CONTEXT_CHARS = 2000
 COMPLETE_MAX_TERMS = 12
-COMPLETE_MAX_POSTINGS = 2000
-"""Terms found in more snippets than this only re-score candidates rarer terms found: keeps
-completion within its latency budget however common the words around the cursor are."""
 COMPLETE_CANDIDATES = 300
 
 SIMILAR_QUERY_TERMS = 40
@@ -236,7 +233,7 @@ class SearchService:
         candidates = index.fulltext.top(
             [(t, w / top) for t, w in probe],
             SIMILAR_CANDIDATES,
-            max_postings=COMPLETE_MAX_POSTINGS,
+            max_postings=index.fulltext.pruning_threshold(),
         )
         scored: list[tuple[float, IndexedDoc]] = []
         for num, _ in candidates:
@@ -316,7 +313,7 @@ class SearchService:
         scores: dict[int, float] = {}
         bound = ft.upper_bound(query)
         if bound > 0.0:
-            raw = ft.scores(query, max_postings=COMPLETE_MAX_POSTINGS)
+            raw = ft.scores(query, max_postings=ft.pruning_threshold())
             if raw:
                 top = max(raw.values())
                 scores = {d: s / top for d, s in raw.items()}

@@ -183,7 +183,7 @@ def _token_terms(token: str) -> tuple[str, ...]:
     out = [normalize(p) for p in parts if len(p) > 1 and p not in STOP_WORDS]
     if len(parts) > 1:
         whole = "".join(parts)
-        if len(whole) > 2:
+        if len(whole) > 1:
             out.append(whole)
     return tuple(out)
 

@@ -33,6 +33,7 @@ async def client(lsp_client: LanguageClient, request, tmp_path: Path):
         return types.ApplyWorkspaceEditResult(applied=True)
 
     lsp_client.applied_edits = applied  # type: ignore[attr-defined]
+    lsp_client.spec = request.param  # type: ignore[attr-defined]
     lsp_client.set_configuration({"pieces": {"completion": {"maxItems": 5}}})
     caps = client_capabilities(request.param)
     await lsp_client.initialize_session(
@@ -254,9 +255,7 @@ async def test_secret_diagnostic_and_quick_fix(client: LanguageClient, tmp_path:
         )
     )
     # (pygls' client structures a CodeAction that carries a command as a Command: look by shape)
-    fixes = [
-        a for a in actions or [] if getattr(a, "kind", None) == types.CodeActionKind.QuickFix
-    ]
+    fixes = [a for a in actions or [] if getattr(a, "kind", None) == types.CodeActionKind.QuickFix]
     assert fixes, actions
     edits = fixes[0].edit.changes[uri]
     assert any(e.new_text == 'os.environ["API_TOKEN"]' for e in edits)
@@ -293,6 +292,12 @@ async def test_export_import_backup_restore_erase(client: LanguageClient, tmp_pa
     assert (await cmd(client, "pieces.library.export", {"path": str(out), "format": "jsonl"}))[
         "count"
     ] == 2
+    if client.spec == "visual-studio-code":  # type: ignore[attr-defined]
+        # VS Code supports window.workDoneProgress: the export reported begin ... end.
+        reports = [r for rs in client.progress_reports.values() for r in rs]
+        assert isinstance(reports[0], types.WorkDoneProgressBegin)
+        assert reports[0].title == "Exporting snippets"
+        assert isinstance(reports[-1], types.WorkDoneProgressEnd)
     bak = tmp_path / "lib.bak"
     assert (await cmd(client, "pieces.library.backup", {"path": str(bak), "passphrase": "pw pw"}))[
         "count"
