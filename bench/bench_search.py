@@ -110,9 +110,8 @@ def load_corpus(services: Services, rows: list[tuple[str, str]]) -> dict[str, se
     snippets = [snippet_for(k, code, enricher) for k, code in rows]
     services.library.merge(snippets)
     kept = {s.content_hash: s.id for s in services.library.snapshot()[1]}
-    return {
-        k: {kept[s.content_hash]} for (k, _), s in zip(rows, snippets) if s.content_hash in kept
-    }
+    pairs = zip(rows, snippets, strict=True)
+    return {k: {kept[s.content_hash]} for (k, _), s in pairs if s.content_hash in kept}
 
 
 def run_eval(modes: list[str]) -> None:
@@ -154,7 +153,7 @@ def run_eval(modes: list[str]) -> None:
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered), p95
 
 
@@ -198,52 +197,68 @@ def contexts(rows: list[dict[str, Any]], rng: random.Random, count: int) -> list
     return out
 
 
+def perf_one(
+    n: int,
+    rows: list[dict[str, Any]],
+    queries: list[str],
+    modes: list[str],
+    reps: int,
+    rng: random.Random,
+) -> list[str]:
+    """One table row: a fresh library of n snippets in its own temp home."""
+    with temp_services() as services:
+        load_corpus(services, corpus_of_size(n, rows))
+        services.library.snapshot()  # the library cache is not what we measure
+        gc.collect()
+        t0 = time.perf_counter()
+        count = services.search.warm()
+        build = time.perf_counter() - t0
+        tracemalloc.start()
+        probe = SearchService(services.library)
+        probe.warm()
+        mem = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del probe
+        gc.collect()
+        search = services.search
+        updates: list[float] = []
+        for i in range(max(5, reps // 20)):
+            code = f"def bench_update_{i}(value):\n    return value * {i}\n"
+            services.library.save(SnippetDraft(content=code, language="python"))
+            t0 = time.perf_counter()
+            search.search("bench update", limit=5, mode="fulltext")
+            updates.append((time.perf_counter() - t0) * 1000)
+        cells = [
+            f"{count:,}",
+            f"{build:.2f} s",
+            f"{mem / 2**20:.0f} MiB",
+            f"{statistics.median(updates):.1f} ms",
+        ]
+        for mode in modes:
+            it = iter(queries * (reps // len(queries) + 1))
+            p50, p95 = timed(lambda m=mode, it=it: search.search(next(it), mode=m), reps)
+            cells.append(f"{p50:.1f} / {p95:.1f}")
+        ctx = iter(contexts(rows, rng, reps))
+        p50, p95 = timed(lambda: search.complete(language="python", context=next(ctx)), reps)
+        cells.append(f"{p50:.1f} / {p95:.1f}")
+        ids = [s.id for s in services.library.snapshot()[1]]
+        picks = iter([rng.choice(ids) for _ in range(reps)])
+        p50, p95 = timed(lambda: search.similar(snippet_id=next(picks)), max(20, reps // 5))
+        cells.append(f"{p50:.1f} / {p95:.1f}")
+        return cells
+
+
 def run_perf(sizes: list[int], modes: list[str], reps: int) -> None:
     rows = read_jsonl(EVALS / "codesearch_corpus.jsonl")
     queries = [q["query"] for q in read_jsonl(EVALS / "codesearch_queries.jsonl")]
     rng = random.Random(SEED)
-    print("\n## Timings\n")
-    header = ["snippets", "index build", "index memory", "update after save"]
-    header += [f"search {m} p50/p95" for m in modes] + ["complete p50/p95"]
+    print("\n## Timings (latencies in ms, p50 / p95)\n")
+    header = ["snippets", "index build", "index memory", "search after a save"]
+    header += [f"search {m}" for m in modes] + ["complete", "similar"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for n in sizes:
-        with temp_services() as services:
-            load_corpus(services, corpus_of_size(n, rows))
-            services.library.snapshot()  # the library cache is not what we measure
-            gc.collect()
-            t0 = time.perf_counter()
-            services.search.warm()
-            build = time.perf_counter() - t0
-            tracemalloc.start()
-            probe = SearchService(services.library)
-            probe.warm()
-            mem = tracemalloc.get_traced_memory()[0]
-            tracemalloc.stop()
-            del probe
-            gc.collect()
-            search = services.search
-            upd: list[float] = []
-            for i in range(max(3, reps // 20)):
-                code = f"def bench_update_{i}(value):\n    return value * {i}\n"
-                services.library.save(SnippetDraft(content=code, language="python"))
-                t0 = time.perf_counter()
-                search.search("bench update", limit=5, mode="fulltext")
-                upd.append((time.perf_counter() - t0) * 1000)
-            cells = [
-                f"{n:,}",
-                f"{build:.2f} s",
-                f"{mem / 2**20:.0f} MiB",
-                f"{statistics.median(upd):.1f} ms",
-            ]
-            for mode in modes:
-                it = iter(queries * (reps // len(queries) + 1))
-                p50, p95 = timed(lambda m=mode, it=it: search.search(next(it), mode=m), reps)
-                cells.append(f"{p50:.1f} / {p95:.1f} ms")
-            ctx = iter(contexts(rows, rng, reps))
-            p50, p95 = timed(lambda: search.complete(language="python", context=next(ctx)), reps)
-            cells.append(f"{p50:.1f} / {p95:.1f} ms")
-            print("| " + " | ".join(cells) + " |", flush=True)
+        print("| " + " | ".join(perf_one(n, rows, queries, modes, reps, rng)) + " |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

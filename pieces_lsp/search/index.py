@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pieces_lsp.analysis.secrets import redact
 from pieces_lsp.model import Snippet
 from pieces_lsp.search import text
 from pieces_lsp.search.fulltext import FullTextIndex, merge_weighted
@@ -53,6 +54,7 @@ class IndexedDoc:
     tag_terms: frozenset[str]
     description_terms: frozenset[str]
     preview: str | None = None
+    safe_title: str | None = None
 
     @property
     def id(self) -> str:
@@ -63,6 +65,12 @@ class IndexedDoc:
         if self.preview is None:
             self.preview = make_preview(self.snippet.content)
         return self.preview
+
+    def get_title(self) -> str:
+        """The title as shown in results: redacted too, since users type titles by hand."""
+        if self.safe_title is None:
+            self.safe_title = redact(self.snippet.title)
+        return self.safe_title
 
     def usage(self, now: datetime) -> float:
         """0..1: how much the user relies on this snippet (insertions, and how recently)."""
@@ -84,6 +92,7 @@ class SnippetIndex:
         self._by_num: dict[int, IndexedDoc] = {}
         self._by_language: dict[str, set[int]] = {}
         self._by_tag: dict[str, set[int]] = {}
+        self._used: set[int] = set()
         self._next = 0
 
     def __len__(self) -> int:
@@ -96,20 +105,32 @@ class SnippetIndex:
         if token is not None and token == self.token:
             return
         seen: set[str] = set()
+        fresh: list[Snippet] = []
         for s in snippets:
             seen.add(s.id)
             doc = self._by_id.get(s.id)
             if doc is None:
-                self._add(s)
+                fresh.append(s)
             elif doc.snippet is not s:
                 if doc.key != _text_key(s):
                     self._remove(doc)
-                    self._add(s)
+                    fresh.append(s)
                 else:
                     doc.snippet = s  # usage counters moved; the text did not
+                    self._track_use(doc)
         for sid in [sid for sid in self._by_id if sid not in seen]:
             self._remove(self._by_id[sid])
+        # Oldest first, so document numbers follow modification time and "recent" is cheap.
+        fresh.sort(key=lambda s: s.updated_at)
+        for s in fresh:
+            self._add(s)
         self.token = token
+
+    def _track_use(self, doc: IndexedDoc) -> None:
+        if doc.snippet.inserted_count > 0 or doc.snippet.last_used_at is not None:
+            self._used.add(doc.num)
+        else:
+            self._used.discard(doc.num)
 
     def _add(self, s: Snippet) -> None:
         num = self._next
@@ -157,12 +178,14 @@ class SnippetIndex:
         self._by_language.setdefault(s.language, set()).add(num)
         for tag in s.tags:
             self._by_tag.setdefault(tag, set()).add(num)
+        self._track_use(doc)
 
     def _remove(self, doc: IndexedDoc) -> None:
         self.fulltext.remove(doc.num)
         self.fuzzy.remove(doc.num)
         del self._by_id[doc.id]
         del self._by_num[doc.num]
+        self._used.discard(doc.num)
         lang = self._by_language.get(doc.snippet.language)
         if lang is not None:
             lang.discard(doc.num)
@@ -204,5 +227,17 @@ class SnippetIndex:
             out &= other
         return out
 
-    def in_language(self, language: str) -> set[int]:
-        return self._by_language.get(language, set())
+    def used(self) -> set[int]:
+        """Documents the user has inserted at least once."""
+        return self._used
+
+    def recent(self, language: str | None, limit: int) -> list[int]:
+        """The most recently changed documents (of a language), newest first, without sorting
+        the library: numbers are handed out in modification order."""
+        out: list[int] = []
+        for num in reversed(self._by_num):
+            if language is None or self._by_num[num].snippet.language == language:
+                out.append(num)
+                if len(out) >= limit:
+                    break
+        return out

@@ -13,10 +13,10 @@ import heapq
 import re
 import threading
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
+from pieces_lsp.analysis.secrets import redact
 from pieces_lsp.errors import NotFoundError, ValidationError
 from pieces_lsp.model import clean_tags, validate_content
 from pieces_lsp.search import text
@@ -62,6 +62,10 @@ COMPLETE_CONTEXT_LINES = 6
 COMPLETE_CONTEXT_CHARS = 2000
 COMPLETE_MAX_TERMS = 12
 COMPLETE_CANDIDATES = 300
+COMPLETE_COMMON_MIN = 20
+COMPLETE_COMMON_SHARE = 10
+"""Context words found in more than a tenth of the library (`return`, `self`) say nothing
+about which snippet fits; dropping them keeps completion fast and its ranking meaningful."""
 
 SIMILAR_QUERY_TERMS = 40
 SIMILAR_CANDIDATES = 200
@@ -108,6 +112,17 @@ class SearchService:
         self._retrievers: dict[str, Retriever] = {
             r.name: r for r in (FullTextRetriever(), FuzzyRetriever())
         }
+        self._hybrid_weights = dict(HYBRID_WEIGHTS)
+
+    def add_retriever(self, retriever: Retriever, *, hybrid_weight: float = 0.0) -> None:
+        """Serve `retriever` as the search mode of its name (e.g. "neural") and, with a
+        positive weight, blend it into "hybrid". The retriever reads the index it is handed
+        on each call (document numbers, snippets with their stored embeddings), so it needs
+        no hook into index updates."""
+        with self._lock:
+            self._retrievers[retriever.name] = retriever
+            if hybrid_weight > 0.0:
+                self._hybrid_weights[retriever.name] = hybrid_weight
 
     # -- keeping up with the library -----------------------------------------------------------
 
@@ -143,7 +158,7 @@ class SearchService:
             raise ValidationError("mode", f"must be one of {', '.join(MODES)}")
         lang = _check_language(language)
         wanted_tags = clean_tags(tags)
-        if mode == "neural" and "neural" not in self._retrievers:
+        if mode not in self._retrievers and mode != "hybrid":
             raise SearchUnavailableError(NEURAL_UNAVAILABLE)
         parsed = Query.parse(query)
         with self._lock:
@@ -151,7 +166,7 @@ class SearchService:
             allowed = index.allowed(lang, wanted_tags)
             if allowed is not None and not allowed:
                 return []
-            names = [n for n in HYBRID_WEIGHTS if n in self._retrievers]
+            names = [n for n in self._hybrid_weights if n in self._retrievers]
             if mode != "hybrid":
                 names = [mode]
             depth = max(CANDIDATE_DEPTH, limit)
@@ -163,15 +178,14 @@ class SearchService:
                 for d, score in ranking[:limit]
             ]
 
-    @staticmethod
     def _blend(
-        index: SnippetIndex, query: Query, lists: Sequence[Retrieved]
+        self, index: SnippetIndex, query: Query, lists: Sequence[Retrieved]
     ) -> list[tuple[int, float]]:
         unknown = sum(1 for t, _ in query.terms if not index.fulltext.df(t))
         unknown_share = unknown / len(query.terms) if query.terms else 1.0
         ranked = []
         for rl in lists:
-            weight = HYBRID_WEIGHTS.get(rl.name, 1.0)
+            weight = self._hybrid_weights.get(rl.name, 1.0)
             if rl.name == "fuzzy":
                 weight += (1.0 - weight) * unknown_share
             ranked.append(RankedList(rl.name, rl.ranking, weight, rl.name in HYBRID_RELATIVE))
@@ -182,12 +196,12 @@ class SearchService:
         s = doc.snippet
         return SearchHit(
             id=s.id,
-            title=s.title,
+            title=doc.get_title(),
             language=s.language,
             tags=list(s.tags),
             score=max(0.0, min(1.0, score)),
             preview=doc.get_preview(),
-            why=why,
+            why=redact(why),
         )
 
     # -- similar -------------------------------------------------------------------------------
@@ -215,39 +229,39 @@ class SearchService:
                 doc = index.by_id(exclude)
                 if doc is None:
                     raise NotFoundError(f"no snippet with id {exclude}")
-                bag = dict(index.fulltext.terms_of(doc.num))
-            else:
-                assert content is not None
-                bag = merge_weighted([(text.terms(content), 1.0)])
-            return self._similar(index, bag, exclude, limit)
+                content = doc.snippet.content
+            assert content is not None
+            return self._similar(index, content, exclude, limit)
 
     @staticmethod
     def _similar(
-        index: SnippetIndex, bag: dict[str, float], exclude: str | None, limit: int
+        index: SnippetIndex, content: str, exclude: str | None, limit: int
     ) -> list[SimilarHit]:
-        vec = index.fulltext.tfidf(bag)
+        """Candidates come from BM25 with the snippet's most telling terms as the query; they
+        are then scored by the cosine of their code's tf-idf vectors. Code only: a near
+        duplicate saved with another title is still a near duplicate."""
+        ft = index.fulltext
+        vec = ft.tfidf(merge_weighted([(text.terms(content), 1.0)]))
         if not vec:
             return []
         probe = heapq.nlargest(SIMILAR_QUERY_TERMS, vec.items(), key=lambda kv: kv[1])
-        top = max(w for _, w in probe)
-        candidates = index.fulltext.top(
+        top = probe[0][1]
+        candidates = ft.top(
             [(t, w / top) for t, w in probe],
             SIMILAR_CANDIDATES,
-            max_postings=index.fulltext.pruning_threshold(),
+            max_postings=ft.pruning_threshold(),
         )
         scored: list[tuple[float, IndexedDoc]] = []
         for num, _ in candidates:
             doc = index.by_num(num)
             if doc.id == exclude:
                 continue
-            other = index.fulltext.tfidf(index.fulltext.terms_of(num))
-            scored.append((index.fulltext.cosine(vec, other), doc))
+            other = ft.tfidf(merge_weighted([(text.terms(doc.snippet.content), 1.0)]))
+            score = ft.cosine(vec, other)
+            if score > 0.0:
+                scored.append((score, doc))
         scored.sort(key=lambda sd: (-sd[0], sd[1].num))
-        return [
-            SimilarHit(id=d.id, title=d.snippet.title, score=round(s, 6))
-            for s, d in scored[:limit]
-            if s > 0.0
-        ]
+        return [SimilarHit(id=d.id, title=d.get_title(), score=s) for s, d in scored[:limit]]
 
     # -- completion ----------------------------------------------------------------------------
 
@@ -269,7 +283,7 @@ class SearchService:
                 heapq.nlargest(COMPLETE_CANDIDATES, relevance, key=relevance.__getitem__)
             )
             if len(candidates) < limit:
-                candidates |= self._fallback(index, lang, now, limit)
+                candidates |= self._fallback(index, lang, limit)
             scored: list[tuple[float, int]] = []
             for num in candidates:
                 doc = index.by_num(num)
@@ -308,8 +322,10 @@ class SearchService:
                     weights[term] = w
                     words[term] = word
         ft = index.fulltext
-        ranked = sorted(weights.items(), key=lambda tw: -tw[1] * ft.idf(tw[0]))
-        query = ranked[:COMPLETE_MAX_TERMS]
+        common = max(COMPLETE_COMMON_MIN, len(ft) // COMPLETE_COMMON_SHARE)
+        useful = [(t, w) for t, w in weights.items() if 0 < ft.df(t) <= common]
+        useful.sort(key=lambda tw: -tw[1] * ft.idf(tw[0]))
+        query = useful[:COMPLETE_MAX_TERMS]
         scores: dict[int, float] = {}
         bound = ft.upper_bound(query)
         if bound > 0.0:
@@ -326,19 +342,11 @@ class SearchService:
         return scores, [(t, words[t]) for t, _ in query]
 
     @staticmethod
-    def _fallback(index: SnippetIndex, language: str | None, now: datetime, limit: int) -> set[int]:
-        """Nothing around the cursor matched well enough: offer the snippets of this language
-        the user reaches for most (then the most recently changed)."""
-        pool: AbstractSet[int] = (
-            index.in_language(language) if language else {d.num for d in index.docs()}
-        )
-        return set(
-            heapq.nlargest(
-                limit,
-                pool,
-                key=lambda n: (
-                    index.by_num(n).usage(now),
-                    index.by_num(n).snippet.updated_at,
-                ),
-            )
-        )
+    def _fallback(index: SnippetIndex, language: str | None, limit: int) -> set[int]:
+        """Nothing around the cursor matched well enough: offer what the user reaches for
+        most, then the snippets of this language changed last. Touches only used and recent
+        snippets, never the whole library."""
+        out = set(index.used())
+        if language:
+            out.update(index.recent(language, limit))
+        return out

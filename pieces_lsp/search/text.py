@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+[A-Za-z][A-Za-z0-9]*|[0-9]{2,}")
+_WORD = re.compile(r"(?:[^\W\d]|\$)[\w$]*|\d+[^\W\d][\w$]*|\d{2,}")
 _PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 _STRING_OR_COMMENT = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''
     r"|`(?:\\.|[^`\\])*`|#[^\n]*|//[^\n]*|/\*[\s\S]*?\*/"
 )
 
-MAX_TERM_LENGTH = 40
+MAX_TERM_LENGTH = 64
 """Longer "words" are hashes, base64 blobs or minified code: noise for search, and they would
-bloat the fuzzy vocabulary."""
+bloat the fuzzy vocabulary. (Long descriptive test names still fit.)"""
 
 _STOP_WORDS_TEXT = """
     a about above after again all also am an and any are as at be because been before being
@@ -162,8 +162,12 @@ def split_identifier(token: str) -> list[str]:
     """`parseHTTPResponse2` -> [parse, http, response, 2]; `MAX_RETRIES` -> [max, retries]."""
     out: list[str] = []
     for piece in token.replace("$", "_").split("_"):
-        if piece:
+        if not piece:
+            continue
+        if piece.isascii():
             out.extend(p.lower() for p in _PART.findall(piece))
+        else:
+            out.append(piece.lower())  # no camelCase convention to rely on outside ASCII
     return out
 
 

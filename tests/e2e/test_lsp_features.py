@@ -178,6 +178,17 @@ async def test_search_similar_and_symbols(client: LanguageClient):
 
     opened = await cmd(client, "pieces.snippet.open", {"id": a["id"]})
     assert opened["uri"] == symbols[0].location.uri
+    if client.spec == "visual-studio-code":  # type: ignore[attr-defined]
+        assert opened["shown"] is True
+        assert client.shown_documents[-1].uri == opened["uri"]
+    else:  # Neovim 0.7 has no window/showDocument: the uri is returned for the plugin to open
+        assert opened["shown"] is False
+
+    by_id = await cmd(client, "pieces.snippet.similar", {"id": a["id"]})
+    assert all(r["id"] != a["id"] for r in by_id["results"])
+    with pytest.raises(JsonRpcException) as err:
+        await cmd(client, "pieces.snippet.open", {"id": "6f1c1c38-3b9b-4a8e-9e8e-2f1f4f1b0c11"})
+    assert err.value.code == -32803
 
 
 async def test_open_save_hover_updates_snippet(client: LanguageClient):

@@ -57,7 +57,7 @@ def schedule_jobs(queue):
         # the worker will retry failed jobs later
 """
 
-AWS_KEY = "AKIA" + "Q3EXAMPLE7ZZWXY2K4"  # built at run time: no secret-shaped literal in git
+AWS_KEY = "AKIA" + "Q3EXAMPLE7ZZWX2M"  # built at run time: no secret-shaped literal in git
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
     "MIIEowIBAAKCAQEA7V0m0c2t2mVbQ9k3m9e1b7g5s1g8y2v6k3n7p9q1r3t5u7w9\n"
@@ -267,11 +267,12 @@ def test_empty_library(svc) -> None:
 def test_similar_finds_near_duplicate_first_and_excludes_itself(svc, corpus) -> None:
     twin = save(svc, RETRY.replace("attempts", "tries").replace("gave up", "failed"))
     hits = svc.search.similar(snippet_id=corpus["retry"])
+    s = hits[0].score
     assert hits[0].id == twin
     assert corpus["retry"] not in [h.id for h in hits]
     assert 0.5 < hits[0].score <= 1.0
     assert all(isinstance(h, SimilarHit) and 0.0 < h.score <= 1.0 for h in hits)
-    assert hits[0].to_dict() == {"id": twin, "title": hits[0].title, "score": hits[0].score}
+    assert hits[0].to_dict() == {"id": twin, "title": hits[0].title, "score": round(s, 4)}
 
 
 def test_similar_by_content(svc, corpus) -> None:
@@ -388,10 +389,50 @@ def test_blend_keeps_lists_that_found_something() -> None:
     blended = blend_scores(
         [
             RankedList("fulltext", [(1, 0.2), (2, 0.1)], 1.0, relative=True),
-            RankedList("fuzzy", [(2, 1.0)], 0.5),
+            RankedList("fuzzy", [(2, 1.0)], 0.6),
             RankedList("neural", [], 1.0),
         ]
     )
     assert [d for d, _ in blended] == [2, 1]
     assert all(0.0 <= s <= 1.0 for _, s in blended)
     assert blend_scores([RankedList("fuzzy", [(3, 0.9)], 0.2)]) == [(3, 0.9)]
+
+
+def test_a_third_retriever_plugs_into_modes_and_hybrid(svc, corpus) -> None:
+    """The seam the neural embedder will use: a retriever named like its mode."""
+    from pieces_lsp.search.retrievers import Retrieved
+
+    class Fixed:
+        name = "neural"
+
+        def retrieve(self, index, query, allowed, depth):
+            doc = index.by_id(corpus["sql"])
+            return Retrieved(self.name, [(doc.num, 0.9)])
+
+    svc.search.add_retriever(Fixed(), hybrid_weight=1.0)
+    assert ids(svc.search.search("anything at all", mode="neural")) == [corpus["sql"]]
+    hybrid = ids(svc.search.search("retry"))
+    assert corpus["sql"] in hybrid and corpus["retry"] in hybrid
+
+
+def test_searching_while_another_window_writes(tmp_path, svc, corpus) -> None:
+    import threading
+
+    other = services(tmp_path)
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for i in range(15):
+                save(other, f"def generated_{i}():\n    return {i}\n", title=f"generated {i}")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    while t.is_alive():
+        svc.search.search("generated retry")
+        svc.search.complete(language="python", context="gener")
+    t.join()
+    assert not errors
+    assert eventually(lambda: len(svc.search.search("generated", limit=50)) == 15)
