@@ -4,12 +4,17 @@ around the cursor, inserted as LSP snippets when the client supports them."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.workspace.position_codec import ServerTextPosition
 
 from pieces_lsp.lsp.convert import as_plain_text, as_snippet_text
 from pieces_lsp.lsp.state import PiecesServer
+
+if TYPE_CHECKING:
+    from pieces_lsp.model import Snippet
+    from pieces_lsp.search import SearchHit
 
 CONTEXT_LINES = 12
 _WORD = re.compile(r"[A-Za-z0-9_$.-]*$")
@@ -57,17 +62,19 @@ def register(server: PiecesServer) -> None:
         context = "".join(before) + current
         language = doc.language_id
         limit = ls.settings.completion_max_items
-        hits = await ls.run(
-            lambda: ls.services.search.complete(language=language, context=context, limit=limit)
-        )
+
+        def find() -> list[tuple[SearchHit, Snippet]]:
+            found = ls.services.search.complete(language=language, context=context, limit=limit)
+            return [(h, ls.services.library.get(h.id)) for h in found]
+
+        hits = await ls.run(find)
         start = doc.position_to_client_units(
             ServerTextPosition(pos.line, pos.character - len(prefix))
         )
         edit_range = types.Range(start=start, end=params.position)
         snippets = ls.snippet_support
         items = []
-        for rank, hit in enumerate(hits):
-            snippet = ls.services.library.get(hit.id)
+        for rank, (hit, snippet) in enumerate(hits):
             text = as_snippet_text(snippet.content) if snippets else as_plain_text(snippet.content)
             items.append(
                 types.CompletionItem(

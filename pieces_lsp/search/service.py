@@ -44,7 +44,7 @@ MAX_LIMIT = 200
 HYBRID_WEIGHTS: dict[str, float] = {"fulltext": 1.0, "fuzzy": 0.2}
 """Each retriever's weight in the hybrid blend. Full text leads: on natural-language queries it
 is the more precise list, and fuzzy mainly rescues misspelt names, so fuzzy's weight grows with
-the share of query words the full-text index has never seen (see `_hybrid_weights`). The
+the share of query words the full-text index has never seen (see `_blend`). The
 neural retriever will add its entry here."""
 HYBRID_RELATIVE = frozenset({"fulltext"})
 """Lists scaled to their own best before blending (BM25 over its upper bound is small for long
@@ -76,7 +76,8 @@ _LANGUAGE_FAMILIES = (
     frozenset({"shellscript", "bash", "sh", "zsh"}),
     frozenset({"java", "kotlin", "scala", "groovy"}),
 )
-_PARTIAL_WORD = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*$")
+_PARTIAL_WORD = re.compile(r"(?:[^\W\d]|\$)[\w$]*$")
+"""The word being typed at the cursor (matched by prefix as well as by its terms)."""
 
 
 def _check_limit(limit: object) -> int:
