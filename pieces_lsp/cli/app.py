@@ -158,9 +158,25 @@ def _list_like(services: Services, ns: argparse.Namespace, text: str | None) -> 
 
 
 def cmd_search(services: Services, ns: argparse.Namespace) -> int:
+    from pieces_lsp.cli.output import emit_json, table
+
     if not ns.query.strip():
         raise ValidationError("QUERY", "is empty")
-    return _list_like(services, ns, ns.query)
+    hits = services.search.search(
+        ns.query,
+        limit=ns.limit,
+        mode=ns.mode,
+        language=ns.language,
+        tags=[ns.tag] if ns.tag else None,
+    )
+    if ns.json:
+        emit_json({"results": [h.to_dict() for h in hits]})
+    elif not hits:
+        print("no snippets match")
+    else:
+        rows = [[h.id[:8], h.title[:60], h.language, f"{h.score:.2f}", h.why[:60]] for h in hits]
+        table(None, ["id", "title", "language", "score", "why"], rows)
+    return 0
 
 
 def cmd_list(services: Services, ns: argparse.Namespace) -> int:

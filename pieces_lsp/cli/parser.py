@@ -60,9 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], dest="tags")
     p.add_argument("--json", action="store_true")
 
-    p = cmd("search", "find snippets by text")
+    p = cmd("search", "find snippets by what they do (ranked full-text and fuzzy search)")
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--mode", default="hybrid", choices=["hybrid", "fulltext", "fuzzy", "neural"])
     p.add_argument("--language")
     p.add_argument("--tag")
     p.add_argument("--json", action="store_true")

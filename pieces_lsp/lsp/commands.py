@@ -120,6 +120,8 @@ def register(server: PiecesServer) -> None:
             content = draft_from_args(ls, obj).content
         if not sid and not content:
             raise ValidationError("id", "give an id, a content, or a uri and range")
+        if sid:
+            content = None  # an id names the snippet exactly; ignore any content sent with it
         limit = opt_int(obj, "limit", 10, 1, 100)
         hits = await ls.run(
             lambda: ls.services.search.similar(snippet_id=sid, content=content, limit=limit)

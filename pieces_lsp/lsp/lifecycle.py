@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import time
 from typing import Any
@@ -99,6 +100,14 @@ def register(server: PiecesServer) -> None:
             if msg_id != current and not future.done():
                 future.cancel()
         ls.services.library.db.close()
+
+    @server.feature(types.EXIT)
+    def exit_(ls: PiecesServer, *args: Any) -> None:
+        # Release the library, then leave at once: waiting for a background warm-up (index
+        # build) to finish would keep the editor's "stop server" hanging for seconds.
+        ls.services.library.db.shutdown()
+        sys.stderr.flush()
+        os._exit(0 if getattr(ls.protocol, "_shutdown", False) else 1)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: PiecesServer, params: types.InitializedParams) -> None:

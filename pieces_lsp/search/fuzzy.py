@@ -162,13 +162,16 @@ class FuzzyIndex:
         allowed: AbstractSet[int] | None = None,
         *,
         prefix: bool = True,
+        max_docs: int | None = None,
     ) -> FuzzyScores:
         """Score every document matching at least one query word.
 
         A query word adds (similarity x field weight x idf of the word it matched) to a
         document, from its best match there; the sum is divided by what matching every query
         word exactly in a title would give. The idf keeps a close match on a word found in
-        half the library ("data") from counting as much as one on a rare name."""
+        half the library ("data") from counting as much as one on a rare name. With
+        `max_docs`, vocabulary words in more documents are skipped (completion: bounded work,
+        and a word everywhere tells nothing about which snippet fits)."""
         out = FuzzyScores()
         n_docs = len(self._doc_words)
         if not words or not n_docs:
@@ -184,6 +187,8 @@ class FuzzyIndex:
             top = 0.0
             for cand, sim in expansions:
                 docs = self._vocab[cand]
+                if max_docs is not None and len(docs) > max_docs:
+                    continue
                 weight_idf = sim * math.log1p(n_docs / len(docs))
                 top = max(top, weight_idf)
                 for doc, field_weight in docs.items():

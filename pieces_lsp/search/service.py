@@ -337,7 +337,8 @@ class SearchService:
         partial = _PARTIAL_WORD.search(lines[-1]) if lines and not tail[-1:].isspace() else None
         if partial is not None and len(partial.group()) >= 2:
             for word in text.fuzzy_words(partial.group()) or {partial.group().lower()}:
-                for num, sim in index.fuzzy.scores([word], prefix=True).scores.items():
+                found = index.fuzzy.scores([word], prefix=True, max_docs=common)
+                for num, sim in found.scores.items():
                     if sim > scores.get(num, 0.0):
                         scores[num] = sim
         return scores, [(t, words[t]) for t, _ in query]

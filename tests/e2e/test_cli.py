@@ -72,7 +72,10 @@ def test_save_range_list_show_search_delete(home: Path, src: Path):
     assert run_cli(home, "show", saved["id"]).returncode == 0
 
     found = _json(run_cli(home, "search", "partition", "--json"))
-    assert {i["id"] for i in found["items"]} >= {saved["id"]}
+    assert saved["id"] in {r["id"] for r in found["results"]}  # both snippets hold `partition`
+    assert {"score", "why", "preview"} <= set(found["results"][0])
+    assert run_cli(home, "search", "settngs").returncode == 0  # typo-tolerant, human table
+    assert "neural" in _one_line_error(run_cli(home, "search", "x", "--mode", "neural"))
 
     assert run_cli(home, "delete", saved["id"][:8]).returncode == 0
     assert _json(run_cli(home, "stats", "--json"))["snippets"] == 1
