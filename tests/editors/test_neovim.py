@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.editors._util import CAPABILITIES, HERE, REPO, server_command
+from tests.editors._util import CAPABILITIES, HERE, REPO, SOURCE, TITLE, server_command
 
 NVIM = shutil.which("nvim")
 pytestmark = pytest.mark.skipif(
@@ -24,21 +24,7 @@ pytestmark = pytest.mark.skipif(
     "the Neovim client tests did not run",
 )
 
-SOURCE = '''\
-import time
-
-
-def retry_with_backoff(fn, attempts=5, base=0.1):
-    """Call fn until it succeeds, sleeping base * 2**n between attempts."""
-    for n in range(attempts):
-        try:
-            return fn()
-        except OSError:
-            time.sleep(base * 2**n)
-    return fn()
-'''
 LINE1, LINE2 = 4, 10  # 1-based, inclusive: the function without its last line
-TITLE = "Retry with exponential backoff"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors._util import CAPABILITIES, HERE, server_command
+from tests.editors._util import CAPABILITIES, HERE, SOURCE, TITLE, server_command
 
 NODE = shutil.which("node")
 NODE_DIR = HERE / "node"
@@ -31,20 +31,6 @@ pytestmark = [
     ),
 ]
 
-SOURCE = '''\
-import time
-
-
-def retry_with_backoff(fn, attempts=5, base=0.1):
-    """Call fn until it succeeds, sleeping base * 2**n between attempts."""
-    for n in range(attempts):
-        try:
-            return fn()
-        except OSError:
-            time.sleep(base * 2**n)
-    return fn()
-'''
-TITLE = "Retry with exponential backoff"
 COMMANDS = [
     "pieces.snippet.save",
     "pieces.snippet.get",

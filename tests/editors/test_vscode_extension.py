@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors._util import HERE, REPO
+from tests.editors._util import HERE, REPO, SOURCE, TITLE
 
 NODE = shutil.which("node")
 VSCODE_DIR = REPO / "editors" / "vscode"
@@ -28,20 +28,6 @@ pytestmark = pytest.mark.skipif(
     reason="SKIPPED LOUDLY: needs node and `npm ci` in editors/vscode; VS Code extension not run",
 )
 
-SOURCE = '''\
-import time
-
-
-def retry_with_backoff(fn, attempts=5, base=0.1):
-    """Call fn until it succeeds, sleeping base * 2**n between attempts."""
-    for n in range(attempts):
-        try:
-            return fn()
-        except OSError:
-            time.sleep(base * 2**n)
-    return fn()
-'''
-TITLE = "Retry with exponential backoff"
 SELECTED = "\n".join(SOURCE.splitlines()[3:10])
 
 

@@ -433,6 +433,9 @@ def test_searching_while_another_window_writes(tmp_path, svc, corpus) -> None:
     while t.is_alive():
         svc.search.search("generated retry")
         svc.search.complete(language="python", context="gener")
+        # Requests arrive at keystroke pace; a loop that never sleeps would hold the GIL and
+        # starve the other threads (a test artefact, not a server's pattern).
+        time.sleep(0.002)
     t.join()
     assert not errors
     assert eventually(lambda: len(svc.search.search("generated", limit=50)) == 15)
