@@ -366,3 +366,29 @@ async def test_configuration_changes_apply_without_restart(client: LanguageClien
             break
         await asyncio.sleep(0.05)
     assert any("completion.maxItems" in m.message for m in client.messages)
+
+
+async def test_cancelling_a_long_export(client: LanguageClient, tmp_path: Path):
+    if client.spec != "visual-studio-code":  # type: ignore[attr-defined]
+        pytest.skip("Neovim 0.7 does not support window.workDoneProgress")
+    source = tmp_path / "many.jsonl"
+    import json
+
+    with source.open("w") as f:
+        for i in range(3000):
+            f.write(json.dumps({"content": f"def generated_{i}():\n    return {i}\n"}) + "\n")
+    assert (await cmd(client, "pieces.library.import", {"path": str(source)}))["imported"] == 3000
+    client.progress_reports.clear()
+    export = asyncio.ensure_future(
+        cmd(client, "pieces.library.export", {"path": str(tmp_path / "md"), "format": "markdown"})
+    )
+    for _ in range(400):
+        tokens = [t for t, rs in client.progress_reports.items() if rs]
+        if tokens:
+            break
+        await asyncio.sleep(0.005)
+    client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=tokens[0]))
+    with pytest.raises(JsonRpcException) as err:
+        await export
+    assert err.value.code == -32803 and "cancelled" in err.value.message
+    assert len(list((tmp_path / "md").glob("*.md"))) < 3000
