@@ -60,6 +60,10 @@ def register(server: PiecesServer) -> None:
         prefix = word.group(0) if word else ""
         before = lines[max(0, pos.line - CONTEXT_LINES) : pos.line]
         context = "".join(before) + current
+        if ls.services.search.busy():
+            # The index is still being built (first seconds after start-up on a big library):
+            # the client asks again on the next keystroke.
+            return types.CompletionList(is_incomplete=True, items=[])
         language = doc.language_id
         limit = ls.settings.completion_max_items
 

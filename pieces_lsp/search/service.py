@@ -139,6 +139,11 @@ class SearchService:
         with self._lock:
             return len(self._synced())
 
+    def busy(self) -> bool:
+        """True while the index is being built or updated (e.g. the start-up warm-up): callers
+        on a keystroke path answer "incomplete" instead of waiting seconds for it."""
+        return self._lock.locked()
+
     # -- search --------------------------------------------------------------------------------
 
     def search(
