@@ -375,6 +375,24 @@ class Database:
             self._token_stat = key
         return self._token
 
+    def offline_violations(self) -> list[str]:
+        """What SQL on the library connection could reach beyond the file (must be nothing):
+        `doctor` proves the lock-down by trying."""
+        probes = {
+            "read a file outside the library": "SELECT * FROM read_csv('/etc/hostname')",
+            "install an extension": "INSTALL httpfs",
+            "re-enable external access": "SET enable_external_access = true",
+        }
+        allowed = []
+        with self.connection() as conn:
+            for what, sql in probes.items():
+                try:
+                    conn.execute(sql)
+                    allowed.append(what)
+                except duckdb.Error:
+                    pass
+        return allowed
+
     # -- whole-file operations -----------------------------------------------------------------
 
     def exists(self) -> bool:
