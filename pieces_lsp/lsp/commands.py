@@ -14,7 +14,7 @@ from pieces_lsp.errors import ValidationError
 from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
 from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg
 from pieces_lsp.lsp.errors import clean_errors
-from pieces_lsp.lsp.progress import Progress, run_long
+from pieces_lsp.lsp.progress import run_with_progress
 from pieces_lsp.lsp.selection import draft_from_args
 from pieces_lsp.lsp.state import PiecesServer
 from pieces_lsp.model import ListQuery, SnippetPatch
@@ -159,12 +159,11 @@ def register(server: PiecesServer) -> None:
         path = path_arg(obj.get("path"))
         fmt = req_str(obj, "format")
         redact = _opt_bool(obj, "redact")
-        progress = await Progress.start(ls, obj, "Exporting snippets")
-        report = progress.callback()
-        result = await run_long(
+        result = await run_with_progress(
             ls,
-            progress,
-            lambda: export_library(
+            obj,
+            "Exporting snippets",
+            lambda report: export_library(
                 ls.services.library, path, fmt, redact=redact, on_progress=report
             ),
         )
@@ -177,10 +176,11 @@ def register(server: PiecesServer) -> None:
         obj = single_object(args)
         path = path_arg(obj.get("path"))
         fmt = opt_str(obj, "format")
-        progress = await Progress.start(ls, obj, "Importing snippets")
-        report = progress.callback()
-        result = await run_long(
-            ls, progress, lambda: import_path(ls.services.library, path, fmt, on_progress=report)
+        result = await run_with_progress(
+            ls,
+            obj,
+            "Importing snippets",
+            lambda report: import_path(ls.services.library, path, fmt, on_progress=report),
         )
         return result.to_dict()
 
@@ -191,18 +191,13 @@ def register(server: PiecesServer) -> None:
         obj = single_object(args)
         path = path_arg(obj.get("path"))
         passphrase = req_str(obj, "passphrase")
-        progress = await Progress.start(ls, obj, "Backing up snippets")
-        report = progress.callback()
-        library = ls.services.library
-        count = await run_long(
+        library, profile = ls.services.library, ls.services.config.profile
+        count = await run_with_progress(
             ls,
-            progress,
-            lambda: write_backup(
-                path,
-                library.iter_snippets(),
-                passphrase,
-                profile=ls.services.config.profile,
-                on_progress=report,
+            obj,
+            "Backing up snippets",
+            lambda report: write_backup(
+                path, library.iter_snippets(), passphrase, profile=profile, on_progress=report
             ),
         )
         return {"path": str(path), "count": count}
@@ -215,12 +210,11 @@ def register(server: PiecesServer) -> None:
         path = path_arg(obj.get("path"))
         passphrase = req_str(obj, "passphrase")
         mode = opt_str(obj, "mode") or "merge"
-        progress = await Progress.start(ls, obj, "Restoring snippets")
-        report = progress.callback()
-        result = await run_long(
+        result = await run_with_progress(
             ls,
-            progress,
-            lambda: restore_backup(
+            obj,
+            "Restoring snippets",
+            lambda report: restore_backup(
                 ls.services.library, path, passphrase, mode=mode, on_progress=report
             ),
         )

@@ -82,10 +82,18 @@ class Progress:
             self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
 
 
-async def run_long(ls: PiecesServer, progress: Progress, fn: Callable[[], T]) -> T:
-    """Run long work; a `$/cancelRequest` or a progress cancel stops it at its next step."""
+async def run_with_progress(
+    ls: PiecesServer,
+    args: dict[str, Any],
+    title: str,
+    work: Callable[[Callable[..., None]], T],
+) -> T:
+    """Run long work with work-done progress; `work` gets the `on_progress` callback. A
+    `$/cancelRequest` or a progress cancel stops it at its next step."""
+    progress = await Progress.start(ls, args, title)
+    report = progress.callback()
     try:
-        return await ls.run(fn)
+        return await ls.run(lambda: work(report))
     except asyncio.CancelledError:
         progress.cancel.set()
         raise
