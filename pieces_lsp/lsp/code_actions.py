@@ -84,26 +84,15 @@ def register(server: PiecesServer) -> None:
         rng = params.range
         if (rng.start.line, rng.start.character) != (rng.end.line, rng.end.character):
             selection = {"uri": uri, "range": _range_json(rng)}
-            actions.append(
-                types.CodeAction(
-                    title="Save selection as snippet",
-                    kind=types.CodeActionKind.Refactor,
-                    command=types.Command(
-                        title="Save selection as snippet",
-                        command="pieces.snippet.save",
-                        arguments=[selection],
-                    ),
+            for title, name, arg in (
+                ("Save selection as snippet", "pieces.snippet.save", selection),
+                ("Find similar snippets", "pieces.snippet.similar", {**selection, "show": True}),
+            ):
+                actions.append(
+                    types.CodeAction(
+                        title=title,
+                        kind=types.CodeActionKind.Refactor,
+                        command=types.Command(title=title, command=name, arguments=[arg]),
+                    )
                 )
-            )
-            actions.append(
-                types.CodeAction(
-                    title="Find similar snippets",
-                    kind=types.CodeActionKind.Refactor,
-                    command=types.Command(
-                        title="Find similar snippets",
-                        command="pieces.snippet.similar",
-                        arguments=[{**selection, "show": True}],
-                    ),
-                )
-            )
         return actions or None
