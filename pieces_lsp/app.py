@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pieces_lsp.config import Config
 
 if TYPE_CHECKING:
+    from pieces_lsp.analysis.enrich import Enricher
     from pieces_lsp.library import LibraryService
     from pieces_lsp.search import SearchService
 
@@ -21,16 +22,31 @@ class Services:
     config: Config
     _library: LibraryService | None = None
     _search: SearchService | None = None
+    _enricher: Enricher | None = None
+
+    @property
+    def enricher(self) -> Enricher:
+        """Full on-device enrichment, isolated in a worker process unless
+        PIECES_LSP_ANALYSIS=inprocess (debugging, profiling)."""
+        if self._enricher is None:
+            import os
+
+            from pieces_lsp.analysis.enrich import IsolatedEnricher, LocalEnricher
+
+            if os.environ.get("PIECES_LSP_ANALYSIS", "").strip().lower() == "inprocess":
+                self._enricher = LocalEnricher()
+            else:
+                self._enricher = IsolatedEnricher()
+        return self._enricher
 
     @property
     def library(self) -> LibraryService:
         if self._library is None:
-            from pieces_lsp.analysis.enrich import BasicEnricher
             from pieces_lsp.library import LibraryService
             from pieces_lsp.storage import Database
 
             db = Database(self.config.paths, lock_timeout=self.config.lock_timeout)
-            self._library = LibraryService(db, BasicEnricher(), self.config.profile)
+            self._library = LibraryService(db, self.enricher, self.config.profile)
         return self._library
 
     @property

@@ -15,11 +15,14 @@ language server to JSON-RPC errors, so both front ends stay thin.
     │   └── CorruptLibraryError    not a readable library file
     ├── PortabilityError           export / import failed
     │   └── UnsupportedFormatError format unknown or cannot be guessed
-    └── BackupError                an encrypted backup is refused; the library is unchanged
-        ├── WrongPassphraseError
-        ├── TamperedBackupError
-        ├── TruncatedBackupError
-        └── UnsafeArchiveError     a member with an absolute path, `..`, or a link
+    ├── BackupError                an encrypted backup is refused; the library is unchanged
+    │   ├── WrongPassphraseError
+    │   ├── TamperedBackupError
+    │   ├── TruncatedBackupError
+    │   └── UnsafeArchiveError     a member with an absolute path, `..`, or a link
+    └── AnalysisError              on-device analysis could not run
+        ├── AnalysisUnavailableError  the analysis worker died or overran its deadline
+        └── ModelFileError         a shipped model file is missing or fails its hash check
 """
 
 from __future__ import annotations
@@ -98,3 +101,16 @@ class TruncatedBackupError(BackupError):
 
 class UnsafeArchiveError(BackupError):
     """The archive inside the backup has a member we will not read."""
+
+
+class AnalysisError(PiecesError):
+    """On-device analysis could not run; saves fall back to basic enrichment."""
+
+
+class AnalysisUnavailableError(AnalysisError):
+    """The analysis worker process died, hung or could not start."""
+
+
+class ModelFileError(AnalysisError):
+    """A model file shipped in models/ is missing or does not match its recorded SHA-256:
+    the install is damaged, and a model we cannot verify is never run."""

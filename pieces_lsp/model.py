@@ -150,6 +150,30 @@ class Source:
         )
 
 
+KINDS = ("code", "prose", "mixed")
+
+
+def _kind(value: Any) -> str:
+    return value if value in KINDS else "code"
+
+
+def _related(value: Any) -> list[dict[str, str]]:
+    """Documentation links as {url, title, source}; anything malformed is dropped, not fatal."""
+    if not isinstance(value, list):
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, dict) and isinstance(item.get("url"), str):
+            out.append(
+                {
+                    "url": item["url"],
+                    "title": str(item.get("title") or ""),
+                    "source": str(item.get("source") or ""),
+                }
+            )
+    return out
+
+
 @dataclass(slots=True)
 class Snippet:
     id: str
@@ -168,6 +192,9 @@ class Snippet:
     inserted_count: int = 0
     last_used_at: datetime | None = None
     embedding: list[float] | None = None
+    kind: str = "code"
+    template: str | None = None
+    related_links: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self, *, embedding: bool = False) -> dict[str, Any]:
         """The canonical JSON shape (LSP results, JSONL export, backups)."""
@@ -187,6 +214,9 @@ class Snippet:
             "content_hash": self.content_hash,
             "inserted_count": self.inserted_count,
             "last_used_at": _iso(self.last_used_at),
+            "kind": self.kind,
+            "template": self.template,
+            "related_links": [dict(r) for r in self.related_links],
         }
         if embedding:
             d["embedding"] = self.embedding
@@ -225,6 +255,9 @@ class Snippet:
             inserted_count=int(d.get("inserted_count") or 0),
             last_used_at=parse_time(d.get("last_used_at"), "last_used_at"),
             embedding=d.get("embedding"),
+            kind=_kind(d.get("kind")),
+            template=str(d["template"]) if d.get("template") else None,
+            related_links=_related(d.get("related_links")),
         )
 
 
@@ -239,6 +272,8 @@ class SnippetDraft:
     language: str | None = None
     tags: list[str] = field(default_factory=list)
     source: Source = field(default_factory=Source)
+    workspace: str | None = None
+    """The editor's workspace folder, where related-link lookup may read node_modules."""
 
 
 @dataclass(slots=True)

@@ -1,19 +1,27 @@
 """Enrichment on save: everything a snippet gets without the user typing it.
 
-This is the deterministic baseline (language from the file name, a title from the first
-definition, secrets). The tree-sitter and model-based enrichers replace parts of it behind the
-same `Enricher` interface, so the library service never changes.
+Three enrichers share one interface, so the library service never changes:
+- `IsolatedEnricher` (the default for the server and CLI) runs the full pipeline in a worker
+  process that can be killed if a grammar hangs in C code;
+- `LocalEnricher` runs the same pipeline in-process (tests, benches, evals);
+- `BasicEnricher` is the regex-only fallback used when the worker is unavailable: a save never
+  fails because enrichment did.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pieces_lsp.analysis import secrets
 from pieces_lsp.analysis.languages import PLAINTEXT, language_from_path
-from pieces_lsp.model import SecretFinding
+from pieces_lsp.analysis.pipeline import Analysis
+
+if TYPE_CHECKING:
+    from pieces_lsp.analysis.worker import AnalysisWorker
+
+log = logging.getLogger(__name__)
 
 _DEFINITION = re.compile(
     r"^\s*(?:export\s+)?(?:default\s+)?(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?"
@@ -23,17 +31,6 @@ _DEFINITION = re.compile(
 _COMMENT_PREFIX = re.compile(r"^\s*(?:#!|#|//|/\*+|\*|--|;|%|<!--|\"\"\"|''')\s*")
 
 
-@dataclass(slots=True)
-class Enrichment:
-    language: str
-    title: str
-    description: str = ""
-    frameworks: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    secrets: list[SecretFinding] = field(default_factory=list)
-
-
 class Enricher(Protocol):
     def enrich(
         self,
@@ -41,8 +38,8 @@ class Enricher(Protocol):
         *,
         language: str | None = None,
         uri: str | None = None,
-        title: str | None = None,
-    ) -> Enrichment: ...
+        workspace: str | None = None,
+    ) -> Analysis: ...
 
 
 def _title_from(content: str, language: str) -> str:
@@ -59,6 +56,11 @@ def _title_from(content: str, language: str) -> str:
     return f"Untitled {language} snippet"
 
 
+def _editor_language(language: str | None) -> str | None:
+    lang = (language or "").strip().lower()
+    return lang or None
+
+
 class BasicEnricher:
     """Offline, deterministic, fast: never more than a regex pass over the content."""
 
@@ -68,13 +70,70 @@ class BasicEnricher:
         *,
         language: str | None = None,
         uri: str | None = None,
-        title: str | None = None,
-    ) -> Enrichment:
-        lang = (language or "").strip().lower() or language_from_path(uri) or PLAINTEXT
-        found = secrets.findings(content)
-        return Enrichment(
+        workspace: str | None = None,
+    ) -> Analysis:
+        lang = _editor_language(language) or language_from_path(uri) or PLAINTEXT
+        return Analysis(
             language=lang,
-            title=title.strip()[:200] if title and title.strip() else _title_from(content, lang),
+            language_confidence=1.0 if lang != PLAINTEXT else 0.0,
+            language_source="languageId" if language else "filename",
+            title=_title_from(content, lang),
             tags=[] if lang == PLAINTEXT else [lang],
-            secrets=found,
+            secrets=secrets.findings(content),
         )
+
+
+class LocalEnricher:
+    """The full pipeline in this process: for tests, benches and evals."""
+
+    def enrich(
+        self,
+        content: str,
+        *,
+        language: str | None = None,
+        uri: str | None = None,
+        workspace: str | None = None,
+    ) -> Analysis:
+        from pieces_lsp.analysis.pipeline import analyze
+
+        return analyze(
+            content, filename=uri, language_id=_editor_language(language), workspace=workspace
+        )
+
+
+class IsolatedEnricher:
+    """The full pipeline in a killable worker process, falling back to `BasicEnricher`."""
+
+    def __init__(self, worker: AnalysisWorker | None = None) -> None:
+        if worker is None:
+            from pieces_lsp.analysis.worker import shared
+
+            worker = shared()
+        self.worker = worker
+        self._fallback = BasicEnricher()
+
+    def warm(self) -> None:
+        self.worker.warm()
+
+    def enrich(
+        self,
+        content: str,
+        *,
+        language: str | None = None,
+        uri: str | None = None,
+        workspace: str | None = None,
+    ) -> Analysis:
+        from pieces_lsp.errors import AnalysisUnavailableError
+
+        try:
+            return self.worker.analyze(
+                content,
+                filename=uri,
+                language_id=_editor_language(language),
+                workspace=workspace,
+            )
+        except AnalysisUnavailableError as exc:
+            log.warning("enrichment fell back to the basic analyser: %s", exc)
+            result = self._fallback.enrich(content, language=language, uri=uri)
+            result.failed.append("worker")
+            return result

@@ -122,12 +122,47 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
     if ns.json:
         from pieces_lsp.cli.output import emit_json
 
-        emit_json(s.to_dict() | {"created": result.created})
+        emit_json(
+            s.to_dict()
+            | {"created": result.created, "suggested_tags": result.suggested_tags}
+        )
     else:
+        from pieces_lsp.cli.output import show_enrichment
+
         verb = "saved" if result.created else "already saved"
-        print(f"{verb}: {s.id[:8]}  {s.title}  [{s.language}]")
+        print(f"{verb}: {s.id[:8]}")
+        show_enrichment(s.to_dict() | {"suggested_tags": result.suggested_tags})
         for f in s.secrets:
             print(f"warning: possible secret ({f.rule}) on line {f.line + 1}", file=sys.stderr)
+    return 0
+
+
+def cmd_analyze(services: Services, ns: argparse.Namespace) -> int:
+    from pieces_lsp.model import validate_content
+
+    if ns.target == "-":
+        content, filename = sys.stdin.read(), None
+    else:
+        path = Path(ns.target)
+        if not path.is_file():
+            raise UserError(f"no such file: {path}")
+        try:
+            content = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise UserError(f"{path} is not UTF-8 text") from None
+        filename = path.name
+    content = validate_content(content)
+    result = services.enricher.enrich(
+        content, language=ns.language, uri=filename, workspace=str(Path.cwd())
+    )
+    if ns.json:
+        from pieces_lsp.cli.output import emit_json
+
+        emit_json(result.to_dict())
+    else:
+        from pieces_lsp.cli.output import show_enrichment
+
+        show_enrichment(result.to_dict())
     return 0
 
 
@@ -372,6 +407,7 @@ def cmd_doctor(services: Services, ns: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "save": cmd_save,
+    "analyze": cmd_analyze,
     "search": cmd_search,
     "list": cmd_list,
     "show": cmd_show,

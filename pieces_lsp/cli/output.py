@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -52,6 +53,32 @@ def snippet_rows(items: Sequence[Snippet]) -> list[list[str]]:
 
 
 SNIPPET_COLUMNS = ["id", "title", "language", "tags", "updated"]
+
+
+def show_enrichment(d: dict[str, Any]) -> None:
+    """Enrichment as aligned `field: value` lines (plain text: scripts grep it, people read it)."""
+    rows: list[tuple[str, str]] = [
+        ("title", d.get("title") or ""),
+        ("language", d.get("language") or ""),
+        ("kind", d.get("kind") or ""),
+        ("frameworks", ", ".join(d.get("frameworks") or []) or "none"),
+        ("tags", ", ".join(d.get("tags") or [])),
+        ("description", d.get("description") or ""),
+    ]
+    if d.get("suggested_tags"):
+        rows.append(("suggested", ", ".join(d["suggested_tags"])))
+    for url in d.get("links") or []:
+        rows.append(("link", url))
+    for r in d.get("related_links") or []:
+        rows.append(("docs", f"{r['url']}  ({r.get('title') or r.get('source')})"))
+    for f in d.get("secrets") or []:
+        rows.append(("secret", f"{f['rule']} on line {int(f['line']) + 1}"))
+    if d.get("template"):
+        stops = len(set(re.findall(r"\$\{(\d+)", d["template"])))
+        rows.append(("template", f"{stops} placeholder(s); see --json for the LSP snippet"))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        sys.stdout.write(f"{key.rjust(width)}: {value}\n")
 
 
 def show_snippet(s: Snippet) -> None:

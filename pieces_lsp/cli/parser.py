@@ -9,6 +9,7 @@ from pieces_lsp import __version__
 SUBCOMMANDS = frozenset(
     [
         "save",
+        "analyze",
         "search",
         "list",
         "show",
@@ -58,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--description")
     p.add_argument("--language")
     p.add_argument("--tag", action="append", default=[], dest="tags")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd("analyze", "show the on-device enrichment of a file or stdin without saving it")
+    p.add_argument("target", metavar="FILE", help="a file, '-' for stdin")
+    p.add_argument("--language", help="the language id, when the file name does not say")
     p.add_argument("--json", action="store_true")
 
     p = cmd("search", "find snippets by what they do (ranked full-text and fuzzy search)")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pieces_lsp.analysis.enrich import Enricher
+from pieces_lsp.analysis.pipeline import Analysis
 from pieces_lsp.errors import LibraryBusyError, NotFoundError, PiecesError, ValidationError
 from pieces_lsp.library.cache import SnippetCache
 from pieces_lsp.model import (
@@ -44,6 +45,10 @@ log = logging.getLogger(__name__)
 class SaveResult:
     snippet: Snippet
     created: bool
+    analysis: Analysis | None = None
+    """The enrichment of this save (None when the code was already in the library)."""
+    suggested_tags: list[str] = field(default_factory=list)
+    """Tags the user's other snippets pair with this one's tags (suggestions, not applied)."""
 
 
 @dataclass(slots=True)
@@ -162,7 +167,7 @@ class LibraryService:
             if cached_id is not None:
                 return SaveResult(cache.by_id[cached_id], created=False)
         info = self.enricher.enrich(
-            content, language=draft.language, uri=draft.source.uri, title=draft.title
+            content, language=draft.language, uri=draft.source.uri, workspace=draft.workspace
         )
         now = utcnow()
         snippet = Snippet(
@@ -179,6 +184,9 @@ class LibraryService:
             links=info.links,
             secrets=info.secrets,
             source=draft.source,
+            kind=info.kind,
+            template=info.template,
+            related_links=[r.to_dict() for r in info.related_links],
         )
         with self.db.write() as txn:
             existing = self.repo.by_hash(txn.conn, digest)
@@ -187,7 +195,20 @@ class LibraryService:
         if existing is not None:
             return SaveResult(existing, created=False)
         self._own_write(lambda c: c.put_own(snippet, txn.seq))
-        return SaveResult(snippet, created=True)
+        return SaveResult(
+            snippet, created=True, analysis=info, suggested_tags=self._suggest_tags(snippet)
+        )
+
+    def _suggest_tags(self, snippet: Snippet) -> list[str]:
+        """Tags that travel with this snippet's tags elsewhere in the library."""
+        try:
+            from pieces_lsp.analysis.tags import suggest_from_library
+
+            others = (s.tags for s in self._cache.by_id.values() if s.id != snippet.id)
+            return suggest_from_library(snippet.tags, others)
+        except Exception as exc:  # a suggestion is never worth failing a save over
+            log.warning("tag suggestions failed: %s", type(exc).__name__)
+            return []
 
     def update(self, snippet_id: str, patch: SnippetPatch) -> Snippet:
         sid = _validate_id(snippet_id)
@@ -222,6 +243,9 @@ class LibraryService:
                 new.secrets = info.secrets
                 new.links = info.links
                 new.frameworks = info.frameworks
+                new.kind = info.kind
+                new.template = info.template
+                new.related_links = [r.to_dict() for r in info.related_links]
             self.repo.replace(txn.conn, new, txn.seq)
         self._own_write(lambda c: c.put_own(new, txn.seq))
         return new
@@ -324,7 +348,6 @@ class LibraryService:
             s.content,
             language=None if s.language in ("", "plaintext") else s.language,
             uri=s.source.uri,
-            title=s.title or None,
         )
         s.title = s.title or info.title
         s.tags = clean_tags([*s.tags, *info.tags])
@@ -333,6 +356,9 @@ class LibraryService:
         s.secrets = info.secrets
         s.links = s.links or info.links
         s.frameworks = s.frameworks or info.frameworks
+        s.kind = info.kind
+        s.template = s.template or info.template
+        s.related_links = s.related_links or [r.to_dict() for r in info.related_links]
         return s
 
     # -- reads ---------------------------------------------------------------------------------

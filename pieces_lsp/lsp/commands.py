@@ -15,9 +15,9 @@ from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_
 from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg
 from pieces_lsp.lsp.errors import clean_errors
 from pieces_lsp.lsp.progress import run_with_progress
-from pieces_lsp.lsp.selection import draft_from_args
+from pieces_lsp.lsp.selection import draft_from_args, workspace_root
 from pieces_lsp.lsp.state import PiecesServer
-from pieces_lsp.model import ListQuery, SnippetPatch
+from pieces_lsp.model import ListQuery, SnippetPatch, validate_content
 
 
 def _opt_bool(obj: dict[str, Any], name: str) -> bool:
@@ -43,7 +43,37 @@ def register(server: PiecesServer) -> None:
     async def save(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         draft = draft_from_args(ls, single_object(args))
         result = await ls.run(lambda: ls.services.library.save(draft))
-        return result.snippet.to_dict() | {"created": result.created}
+        extra: dict[str, Any] = {
+            "created": result.created,
+            "suggested_tags": result.suggested_tags,
+        }
+        if result.analysis is not None:
+            a = result.analysis
+            extra["enrichment"] = {
+                "language_confidence": round(a.language_confidence, 4),
+                "language_source": a.language_source,
+                "code_share": round(a.code_share, 4),
+                "imports": a.imports,
+                "elapsed_ms": round(a.elapsed_ms, 2),
+                "degraded": a.failed,
+            }
+        return result.snippet.to_dict() | extra
+
+    @command("pieces.analyze")
+    async def analyze(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        if "content" not in obj:
+            raise ValidationError("content", "is required")
+        content = validate_content(obj["content"])
+        filename = opt_str(obj, "filename")
+        language_id = opt_str(obj, "languageId")
+        workspace = workspace_root(ls)
+        result = await ls.run(
+            lambda: ls.services.enricher.enrich(
+                content, language=language_id, uri=filename, workspace=workspace
+            )
+        )
+        return result.to_dict()
 
     @command("pieces.snippet.get")
     async def get(ls: PiecesServer, *args: Any) -> dict[str, Any]:

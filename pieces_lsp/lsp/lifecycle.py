@@ -51,6 +51,12 @@ def warm(ls: PiecesServer) -> None:
     import gc
 
     ls.services.search.warm()
+    warm_analysis = getattr(ls.services.enricher, "warm", None)
+    if warm_analysis is not None:
+        try:
+            warm_analysis()  # start the analysis worker: grammars and models load now
+        except Exception as exc:  # saves fall back to basic enrichment; say why once
+            log.warning("analysis worker did not start: %s", exc)
     gc.collect()
     gc.freeze()
 

@@ -59,4 +59,14 @@ def draft_from_args(ls: PiecesServer, obj: dict[str, Any]) -> SnippetDraft:
         language=language,
         tags=opt_str_list(obj, "tags") or [],
         source=source,
+        workspace=workspace_root(ls),
     )
+
+
+def workspace_root(ls: PiecesServer) -> str | None:
+    """The first workspace folder's path (related links read its node_modules), if any."""
+    try:
+        root = ls.workspace.root_path
+    except Exception:
+        return None
+    return root or None

@@ -34,8 +34,8 @@ class ExportResult:
 
 
 def redact_snippet(s: Snippet) -> Snippet:
-    """A copy safe to share: every secret in the content, title, description, links and
-    provenance replaced by `<redacted:RULE>` (URLs can carry tokens too)."""
+    """A copy safe to share: every secret in the content, template, title, description, links
+    and provenance replaced by `<redacted:RULE>` (URLs can carry tokens too)."""
 
     def scrub(text: str | None) -> str | None:
         return None if text is None else secrets.redact(text)
@@ -49,6 +49,7 @@ def redact_snippet(s: Snippet) -> Snippet:
         content_hash=content_hash(content),
         secrets=secrets.findings(content),
         links=[secrets.redact(link) for link in s.links],
+        template=scrub(s.template),
         source=dataclasses.replace(
             s.source, uri=scrub(s.source.uri), git_remote=scrub(s.source.git_remote)
         ),

@@ -45,6 +45,9 @@ COLUMNS: dict[str, str] = {
     "content_hash": "VARCHAR",
     "inserted_count": "BIGINT",
     "last_used_at": "TIMESTAMP",
+    "kind": "VARCHAR",
+    "template": "VARCHAR",
+    "related_links": "STRUCT(url VARCHAR, title VARCHAR, source VARCHAR)[]",
 }
 _MAX_OBJECT = 64 * 1024 * 1024
 """A 1 MiB snippet can grow several-fold once JSON-escaped; DuckDB's default limit is 16 MiB."""
@@ -89,6 +92,9 @@ def _row(s: Snippet) -> dict[str, Any]:
         "content_hash": s.content_hash,
         "inserted_count": s.inserted_count,
         "last_used_at": _naive_utc(s.last_used_at),
+        "kind": s.kind,
+        "template": s.template,
+        "related_links": [dict(r) for r in s.related_links],
     }
 
 

@@ -33,6 +33,9 @@ COLUMNS = (
     "content_hash",
     "inserted_count",
     "last_used_at",
+    "kind",
+    "template",
+    "related_links",
 )
 _SELECT = ", ".join(COLUMNS)
 _INSERT = (
@@ -75,6 +78,9 @@ def to_row(s: Snippet) -> list[Any]:
         s.content_hash,
         s.inserted_count,
         _naive_utc(s.last_used_at),
+        s.kind,
+        s.template,
+        json.dumps(s.related_links),
     ]
 
 
@@ -96,6 +102,9 @@ def from_row(r: tuple[Any, ...]) -> Snippet:
         content_hash=r[18],
         inserted_count=int(r[19] or 0),
         last_used_at=_aware(r[20]),
+        kind=r[21] or "code",
+        template=r[22],
+        related_links=json.loads(r[23]) if r[23] else [],
     )
 
 

@@ -11,6 +11,7 @@ import importlib
 import logging
 import sys
 import threading
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,7 +67,10 @@ def grammar(language: str) -> Language | None:
         if spec is not None:
             try:
                 module = importlib.import_module(spec.module)
-                result = Language(getattr(module, spec.function)())
+                with warnings.catch_warnings():
+                    # Older grammar wheels hand over an int pointer instead of a capsule.
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    result = Language(getattr(module, spec.function)())
             except Exception as exc:  # an absent or ABI-incompatible wheel: parse nothing
                 log.info("grammar for %s unavailable: %s", language, type(exc).__name__)
         _loaded[language] = result
