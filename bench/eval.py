@@ -75,10 +75,10 @@ def enrichment_speed(evals_dir: Path, n: int = 300) -> str:
         "",
         "| path | p50 | p95 | max |",
         "|---|---|---|---|",
-        f"| in-process `analyze()` | {_pct(local, .5):.1f} ms | {_pct(local, .95):.1f} ms "
+        f"| in-process `analyze()` | {_pct(local, 0.5):.1f} ms | {_pct(local, 0.95):.1f} ms "
         f"| {max(local):.1f} ms |",
-        f"| server path (worker process, incl. IPC) | {_pct(remote, .5):.1f} ms "
-        f"| {_pct(remote, .95):.1f} ms | {max(remote):.1f} ms |",
+        f"| server path (worker process, incl. IPC) | {_pct(remote, 0.5):.1f} ms "
+        f"| {_pct(remote, 0.95):.1f} ms | {max(remote):.1f} ms |",
         "",
         f"Worker start + grammar/model load: {start_ms:.0f} ms (once, in the background after "
         "`initialized`).",

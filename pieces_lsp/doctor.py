@@ -60,18 +60,49 @@ def _models(_: Services) -> Check:
         return Check("models", "fail", f"manifest unreadable: {exc}")
     problems = []
     for entry in entries:
-        path = folder / entry["file"]
+        name = entry.get("path") or entry.get("file") or "?"
+        path = folder / name
         if not path.is_file():
-            problems.append(f"{entry['file']} missing")
+            problems.append(f"{name} missing")
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest != entry["sha256"]:
-            problems.append(f"{entry['file']} has the wrong SHA-256 (corrupted or replaced)")
+            problems.append(f"{name} has the wrong SHA-256 (corrupted or replaced)")
     if problems:
         return Check("models", "fail", "; ".join(problems))
     if not entries:
         return Check("models", "ok", "no model files are needed by this version")
     return Check("models", "ok", f"{len(entries)} model file(s) verified by SHA-256")
+
+
+def _parsers(_: Services) -> Check:
+    from pieces_lsp.analysis.parsing import registry
+
+    declared = list(registry.specs())
+    missing = [lang for lang in declared if registry.grammar(lang) is None]
+    loaded = len(declared) - len(missing)
+    if missing:
+        return Check(
+            "parsers",
+            "warn",
+            f"{loaded} of {len(declared)} tree-sitter grammars load; not available: "
+            + ", ".join(missing)
+            + " (enrichment of those languages is reduced)",
+        )
+    return Check("parsers", "ok", f"all {loaded} tree-sitter grammars load")
+
+
+def _analysis(services: Services) -> Check:
+    """Run a real enrichment through the same path saves use (the worker process)."""
+    sample = "import json\n\ndef load_settings(path):\n    return json.load(open(path))\n"
+    result = services.enricher.enrich(sample)
+    if result.failed:
+        return Check("analysis", "warn", "degraded steps: " + ", ".join(result.failed))
+    return Check(
+        "analysis",
+        "ok",
+        f"on-device enrichment works ({result.language}, {result.elapsed_ms:.0f} ms in the worker)",
+    )
 
 
 def _home(services: Services) -> Check:
@@ -121,6 +152,8 @@ CHECKS: list[Callable[[Services], Check]] = [
     _python,
     _grammars,
     _models,
+    _parsers,
+    _analysis,
     _home,
     _database,
     _offline,

@@ -56,8 +56,7 @@ def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
         "|---|---|---|---|",
         f"| {len(rows)} | {p:.3f} | {rec:.3f} | {f1:.3f} |",
         "",
-        "Lowest recall by kind: "
-        + ", ".join(f"{k} {kind_hit[k]}/{kind_total[k]}" for k in worst),
+        "Lowest recall by kind: " + ", ".join(f"{k} {kind_hit[k]}/{kind_total[k]}" for k in worst),
     ]
     return {"task": "secrets", "metrics": metrics, "table": "\n".join(lines)}
 

@@ -151,9 +151,9 @@ def analyze(
     if k is not None:
         out.kind, out.code_share = k.kind, k.code_share
     # Text the user said is code (a file name or languageId) is code, whatever it looks like.
-    if out.kind == "prose" and out.language_source in ("filename", "languageId"):
-        if lang not in (PLAINTEXT, "markdown"):
-            out.kind = "mixed"
+    told = out.language_source in ("filename", "languageId")
+    if out.kind == "prose" and told and lang not in (PLAINTEXT, "markdown"):
+        out.kind = "mixed"
 
     parsed = None
     if lang != PLAINTEXT:

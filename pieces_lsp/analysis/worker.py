@@ -103,10 +103,8 @@ class AnalysisWorker:
             with contextlib.suppress(Exception):
                 if proc.stdin is not None:
                     proc.stdin.close()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                pass
             self._kill()
 
     @property

@@ -123,8 +123,7 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
         from pieces_lsp.cli.output import emit_json
 
         emit_json(
-            s.to_dict()
-            | {"created": result.created, "suggested_tags": result.suggested_tags}
+            s.to_dict() | {"created": result.created, "suggested_tags": result.suggested_tags}
         )
     else:
         from pieces_lsp.cli.output import show_enrichment

@@ -79,7 +79,12 @@ def register(server: PiecesServer) -> None:
         snippets = ls.snippet_support
         items = []
         for rank, (hit, snippet) in enumerate(hits):
-            text = as_snippet_text(snippet.content) if snippets else as_plain_text(snippet.content)
+            # With snippet support, the derived template gives the user tab stops for the parts
+            # that change between uses (parameters, paths, ports).
+            if snippets:
+                text = snippet.template or as_snippet_text(snippet.content)
+            else:
+                text = as_plain_text(snippet.content)
             items.append(
                 types.CompletionItem(
                     label=hit.title,

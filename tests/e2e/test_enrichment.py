@@ -1,0 +1,167 @@
+"""On-device enrichment through the real server over stdio and through the CLI: the worker
+process, the real grammars and the real language-id model, a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.conftest import run_cli
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pieces_lsp"])
+
+API = '''\
+from fastapi import FastAPI, HTTPException
+
+app = FastAPI()
+# Path parameters: https://fastapi.tiangolo.com/tutorial/path-params/
+ITEMS = {"apple": 3}
+
+
+@app.get("/items/{name}")
+async def read_item(name: str, limit: int = 10) -> dict:
+    """Return one inventory item by name."""
+    if name not in ITEMS:
+        raise HTTPException(status_code=404, detail="no such item")
+    return {"name": name, "count": min(ITEMS[name], limit)}
+'''
+
+COMPONENT = """\
+import React, { useState } from "react";
+
+export function Counter({ start }) {
+  const [count, setCount] = useState(start);
+  return <button onClick={() => setCount(count + 1)}>Clicked {count} times</button>;
+}
+"""
+
+PROSE = (
+    "Remember to rotate the staging credentials before the release on Friday. "
+    "The on-call engineer owns the checklist and should tell the team when it is done."
+)
+TOKEN = "ghp_" + "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa"
+LEAKY = f'import os\n\nGITHUB_TOKEN = "{TOKEN}"\nprint(os.getcwd())\n'
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, tmp_path: Path):
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            process_id=None,
+            initialization_options={"home": str(tmp_path / "home"), "profile": "enrich"},
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def cmd(client: LanguageClient, name: str, arg):
+    return await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=name, arguments=[arg])
+    )
+
+
+def unescape_template(template: str) -> str:
+    """Fill every placeholder with its default and undo LSP snippet escapes."""
+    out = re.sub(r"\$\{\d+:((?:\\.|[^}\\])*)\}", lambda m: m.group(1), template)
+    out = re.sub(r"\$\{?\d+\}?", "", out)
+    return re.sub(r"\\([$}\\])", r"\1", out)
+
+
+async def test_analyze_a_snippet_with_no_file_name(client: LanguageClient):
+    result = await cmd(client, "pieces.analyze", {"content": API})
+    assert result["language"] == "python"
+    assert result["kind"] == "code"
+    assert "fastapi" in result["frameworks"]
+    assert 0 < len(result["title"]) <= 60
+    assert result["description"]
+    assert "python" in result["tags"] and "fastapi" in result["tags"]
+    assert "https://fastapi.tiangolo.com/tutorial/path-params/" in result["links"]
+    assert result["secrets"] == []
+    assert result["template"] and "${1:" in result["template"]
+    assert unescape_template(result["template"]) == API
+    assert any("fastapi" in r["url"] for r in result["related_links"])
+
+
+async def test_analyze_uses_the_language_id_and_finds_jsx(client: LanguageClient):
+    result = await cmd(
+        client, "pieces.analyze", {"content": COMPONENT, "languageId": "javascriptreact"}
+    )
+    assert result["language"] == "javascriptreact"
+    assert result["language_source"] == "languageId"
+    assert "react" in result["frameworks"]
+
+
+async def test_analyze_tells_prose_from_code(client: LanguageClient):
+    result = await cmd(client, "pieces.analyze", {"content": PROSE})
+    assert result["kind"] == "prose"
+    assert result["template"] is None
+
+
+async def test_analyze_lists_secrets_by_rule_and_line_only(client: LanguageClient):
+    result = await cmd(client, "pieces.analyze", {"content": LEAKY, "filename": "settings.py"})
+    assert [s["line"] for s in result["secrets"]] == [2]
+    assert set(result["secrets"][0]) == {"rule", "line"}
+    text = json.dumps(result)
+    assert TOKEN not in text and TOKEN[:12] not in text
+    assert TOKEN not in result["title"]
+
+
+async def test_analyze_refuses_bad_arguments_clearly(client: LanguageClient):
+    for bad in ({}, {"content": 42}, {"content": "   "}):
+        with pytest.raises(JsonRpcException) as err:
+            await cmd(client, "pieces.analyze", bad)
+        assert err.value.code == -32602 and "content" in err.value.message
+
+
+async def test_save_returns_the_enrichment_and_suggested_tags(client: LanguageClient):
+    for i, code in enumerate(["x = 1\n", "y = 2\n", "z = 3\n"]):
+        await cmd(
+            client,
+            "pieces.snippet.save",
+            {"content": f"# util {i}\n{code}", "language": "python", "tags": ["http", "retry"]},
+        )
+    saved = await cmd(client, "pieces.snippet.save", {"content": API, "tags": ["http"]})
+    assert saved["created"] is True
+    assert saved["language"] == "python" and saved["kind"] == "code"
+    assert "fastapi" in saved["frameworks"]
+    assert saved["template"] and saved["related_links"]
+    assert "retry" in saved["suggested_tags"]
+    assert saved["enrichment"]["degraded"] == []
+    again = await cmd(client, "pieces.snippet.get", {"id": saved["id"]})
+    assert again["template"] == saved["template"]
+    assert again["kind"] == "code"
+
+
+def test_cli_analyze_prints_the_enrichment(tmp_path: Path):
+    src = tmp_path / "counter.jsx"
+    src.write_text(COMPONENT, encoding="utf-8")
+    out = run_cli(tmp_path / "home", "analyze", str(src))
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"language: javascriptreact", out.stdout)
+    assert re.search(r"frameworks: .*react", out.stdout)
+    as_json = run_cli(tmp_path / "home", "analyze", "-", "--json", input=API)
+    assert as_json.returncode == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert data["language"] == "python" and "fastapi" in data["frameworks"]
+    missing = run_cli(tmp_path / "home", "analyze", str(tmp_path / "nope.py"))
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+
+
+def test_cli_save_prints_title_language_and_tags(tmp_path: Path):
+    src = tmp_path / "api.py"
+    src.write_text(API, encoding="utf-8")
+    out = run_cli(tmp_path / "home", "save", str(src))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("saved: ")
+    assert "language: python" in out.stdout and "fastapi" in out.stdout
+    assert "title: " in out.stdout
