@@ -1,0 +1,2 @@
+(use_statement module: (package) @module)
+(require_expression (bareword) @module)
