@@ -196,6 +196,9 @@ def tags(
 
     scores, first = _keyword_scores(secrets.redact(text) if parsed is None else text, parsed)
     taken = set(out)
+    # Pieces of a name already tagged whole ("fast" and "api" of "fastapi") add nothing.
+    whole = [f.lower().replace("-", "").replace("_", "") for f in frameworks]
+    taken |= {w for w in scores if any(w != t and w in t for t in whole)}
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], first.get(kv[0], 0), kv[0]))
     floor = 2.0 if len(ranked) > limit else 0.0
     for word, score in ranked:
