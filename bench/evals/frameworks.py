@@ -20,6 +20,15 @@ from pieces_lsp.analysis.languages import known_languages, language_from_path
 
 DEFAULT_EVALS = pathlib.Path("/work/shared/evals")
 
+# Plain programs (the sample-programs rows of langid.jsonl: hello world, sorting, string
+# exercises) use no framework at all, so every detection there is a false positive. A second,
+# larger check of "none" precision than the 139 `none` rows of frameworks.jsonl.
+PLAIN_LANGUAGES = {
+    "Python": "python", "JavaScript": "javascript", "TypeScript": "typescript", "Java": "java",
+    "Kotlin": "kotlin", "Go": "go", "Rust": "rust", "Ruby": "ruby", "PHP": "php",
+    "C#": "csharp", "Swift": "swift", "Dart": "dart", "Scala": "scala", "Groovy": "groovy",
+}  # fmt: skip
+
 
 def editor_language(hint: str) -> str:
     """The editor language id for a row's hint ("js" -> javascript, "kotlin" -> kotlin)."""
@@ -66,6 +75,23 @@ def evaluate(evals_dir: pathlib.Path = DEFAULT_EVALS) -> dict:
         "p50_ms": statistics.median(times),
         "p95_ms": _percentile(times, 0.95),
     }
+    plain_rows = 0
+    plain_fp: Counter[str] = Counter()
+    langid = evals_dir / "langid.jsonl"
+    if langid.exists():
+        for line in langid.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            language = PLAIN_LANGUAGES.get(str(row.get("label")))
+            if language is None:
+                continue
+            plain_rows += 1
+            found = detect(row["text"], language)
+            if found:
+                plain_fp[found[0]] += 1
+    metrics["plain_rows"] = float(plain_rows)
+    metrics["plain_false_positive_rate"] = (
+        sum(plain_fp.values()) / plain_rows if plain_rows else 0.0
+    )
     labels = sorted({r["label"] for r in rows} | set(preds))
     per_label: list[str] = []
     for label in labels:
@@ -94,6 +120,9 @@ def evaluate(evals_dir: pathlib.Path = DEFAULT_EVALS) -> dict:
         f"| accuracy, has_import=true ({len(with_imp)} rows) | "
         f"{metrics['accuracy_with_import']:.3f} |",
         f"| time per row p50 / p95 (ms) | {metrics['p50_ms']:.2f} / {metrics['p95_ms']:.2f} |",
+        f"| plain programs (langid.jsonl, {plain_rows} rows) tagged with a framework | "
+        f"{metrics['plain_false_positive_rate']:.3f} "
+        f"({', '.join(f'{k} {n}' for k, n in plain_fp.most_common(5)) or '-'}) |",
         "",
         "| label | rows | precision | recall | F1 |",
         "|---|---|---|---|---|",
