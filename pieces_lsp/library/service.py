@@ -204,7 +204,7 @@ class LibraryService:
         try:
             from pieces_lsp.analysis.tags import suggest_from_library
 
-            others = (s.tags for s in self._cache.by_id.values() if s.id != snippet.id)
+            others = (s.tags for s in self._fresh().by_id.values() if s.id != snippet.id)
             return suggest_from_library(snippet.tags, others)
         except Exception as exc:  # a suggestion is never worth failing a save over
             log.warning("tag suggestions failed: %s", type(exc).__name__)

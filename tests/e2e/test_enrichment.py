@@ -143,6 +143,7 @@ async def test_save_returns_the_enrichment_and_suggested_tags(client: LanguageCl
 
 
 def test_cli_analyze_prints_the_enrichment(tmp_path: Path):
+    (tmp_path / "home").mkdir()
     src = tmp_path / "counter.jsx"
     src.write_text(COMPONENT, encoding="utf-8")
     out = run_cli(tmp_path / "home", "analyze", str(src))
@@ -158,6 +159,7 @@ def test_cli_analyze_prints_the_enrichment(tmp_path: Path):
 
 
 def test_cli_save_prints_title_language_and_tags(tmp_path: Path):
+    (tmp_path / "home").mkdir()
     src = tmp_path / "api.py"
     src.write_text(API, encoding="utf-8")
     out = run_cli(tmp_path / "home", "save", str(src))
