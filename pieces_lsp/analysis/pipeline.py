@@ -7,6 +7,7 @@ without content) and never the save. The text is parsed once and the tree is sha
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,12 @@ from pieces_lsp.model import SecretFinding
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+_MARKDOWN = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s|[-*+]\s+\S|\d+[.)]\s+\S|>\s|```|~~~)|\[[^\]\n]+\]\([^)\s]+\)|"
+    r"\*\*[^*\n]+\*\*|`[^`\n]+`",
+    re.MULTILINE,
+)
 
 
 @dataclass(slots=True)
@@ -154,6 +161,10 @@ def analyze(
     told = out.language_source in ("filename", "languageId")
     if out.kind == "prose" and told and lang not in (PLAINTEXT, "markdown"):
         out.kind = "mixed"
+    elif out.kind == "prose" and not told:
+        # A language model asked about prose still names its closest language; prose is
+        # Markdown when it uses Markdown's syntax and plain text otherwise.
+        lang = out.language = "markdown" if _MARKDOWN.search(content) else PLAINTEXT
 
     parsed = None
     if lang != PLAINTEXT:

@@ -240,6 +240,11 @@ class LibraryService:
                         "content", f"is identical to snippet {other.id}; delete one of them"
                     )
                 info = self.enricher.enrich(new.content, language=new.language, uri=None)
+                if patch.tags is None:
+                    # Tags enrichment derived from the old code go; the user's own stay.
+                    old = self.enricher.enrich(current.content, language=current.language)
+                    mine = [t for t in current.tags if t not in set(old.tags)]
+                    new.tags = clean_tags([*mine, *info.tags])
                 new.secrets = info.secrets
                 new.links = info.links
                 new.frameworks = info.frameworks

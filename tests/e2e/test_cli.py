@@ -50,7 +50,7 @@ def test_save_range_list_show_search_delete(home: Path, src: Path):
     saved = _json(run_cli(home, "save", f"{src}:4-11", "--tag", "Config", "--json"))
     assert saved["content"] == "".join(SOURCE.splitlines(keepends=True)[3:11])
     assert saved["language"] == "python" and "config" in saved["tags"]
-    assert saved["title"].startswith("def read_settings")
+    assert saved["title"] == "Read KEY=VALUE lines"  # the docstring's first sentence
     assert saved["source"]["uri"] == src.resolve().as_uri()
     assert saved["source"]["range"]["start"]["line"] == 3
 

@@ -19,7 +19,7 @@ def test_save_get_update_delete(library):
     saved = library.save(SnippetDraft(content=PY, tags=["Config", "io"]))
     assert saved.created
     s = saved.snippet
-    assert s.title.startswith("def parse_config")
+    assert s.title == "Parse config with path"  # from the definition: name and parameter
     assert s.tags[:2] == ["config", "io"]
     assert library.get(s.id).content == PY
 

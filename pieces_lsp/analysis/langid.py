@@ -1,0 +1,429 @@
+"""Language identification: file name / editor languageId first, then the text alone.
+
+For text alone three signals are combined:
+  1. a small linear classifier over hashed token and character n-grams (ONNX, models/langid/);
+  2. lexical rules: shebang and modelines decide outright; a table of strong markers
+     (`<?php`, `-module(`, `#include <iostream>`, ...) adds evidence to the model's scores;
+  3. tree-sitter parse quality re-ranks the top few candidates when the model is unsure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pieces_lsp.analysis.languages import PLAINTEXT, known_languages, language_from_path
+from pieces_lsp.resources import grammars_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    language: str
+    confidence: float
+    source: str  # "filename" | "languageId" | "shebang" | "model"
+    candidates: tuple[tuple[str, float], ...]
+
+
+MIN_CHARS = 8  # fewer non-blank characters than this: plaintext
+TOP_K = 3  # candidates re-ranked by parse quality
+PARSE_WEIGHT = 1.0  # log-score points per unit of parse quality (models/langid/tune.py)
+RERANK_BELOW = 0.97  # only re-rank when the model's (rule-adjusted) top probability is below
+PARSE_MAX_LINES = 120
+PARSE_MIN_PROB = 0.02  # candidates less likely than this are not parsed
+
+# editor languageIds that mean "we don't know" or are aliases of ours
+_UNKNOWN_IDS = {"", "plaintext", "text", "txt", "unknown", "auto"}
+_ALIASES = {
+    "jsonc": "json",
+    "json5": "json",
+    "sh": "shellscript",
+    "bash": "shellscript",
+    "zsh": "shellscript",
+    "shell": "shellscript",
+    "batch": "bat",
+    "cmd": "bat",
+    "hcl": "terraform",
+    "tex": "latex",
+    "proto": "proto3",
+    "protobuf": "proto3",
+    "objc": "objective-c",
+    "objective-cpp": "objective-c",
+    "c++": "cpp",
+    "c#": "csharp",
+    "cs": "csharp",
+    "f#": "fsharp",
+    "js": "javascript",
+    "ts": "typescript",
+    "py": "python",
+    "rb": "ruby",
+    "yml": "yaml",
+    "docker": "dockerfile",
+    "make": "makefile",
+    "octave": "matlab",
+    "golang": "go",
+}
+
+_SHEBANG = {
+    "python": "python",
+    "pypy": "python",
+    "node": "javascript",
+    "nodejs": "javascript",
+    "deno": "typescript",
+    "ts-node": "typescript",
+    "bun": "javascript",
+    "bash": "shellscript",
+    "sh": "shellscript",
+    "zsh": "shellscript",
+    "ksh": "shellscript",
+    "dash": "shellscript",
+    "ash": "shellscript",
+    "fish": "shellscript",
+    "ruby": "ruby",
+    "perl": "perl",
+    "php": "php",
+    "lua": "lua",
+    "luajit": "lua",
+    "rscript": "r",
+    "julia": "julia",
+    "pwsh": "powershell",
+    "powershell": "powershell",
+    "elixir": "elixir",
+    "escript": "erlang",
+    "groovy": "groovy",
+    "kotlin": "kotlin",
+    "scala": "scala",
+    "swift": "swift",
+    "runghc": "haskell",
+    "runhaskell": "haskell",
+    "stack": "haskell",
+    "ocaml": "ocaml",
+    "dart": "dart",
+    "make": "makefile",
+    "dotnet": "fsharp",
+    "octave": "matlab",
+    "clojure": "clojure",
+    "bb": "clojure",
+    "cmake": "cmake",
+}
+_MODELINE_VIM = re.compile(r"(?:vi|vim|ex):.*?\b(?:ft|filetype|syntax)=([\w+#-]+)")
+_MODELINE_EMACS = re.compile(r"-\*-.*?(?:mode:\s*)?([\w+#-]+)\s*(?:;.*)?-\*-", re.I)
+_VIM_FT = {
+    "sh": "shellscript",
+    "bash": "shellscript",
+    "zsh": "shellscript",
+    "cs": "csharp",
+    "objc": "objective-c",
+    "make": "makefile",
+    "tex": "latex",
+    "proto": "proto3",
+    "dosbatch": "bat",
+    "ps1": "powershell",
+    "javascript": "javascript",
+    "js": "javascript",
+    "c++": "cpp",
+    "perl": "perl",
+    "cperl": "perl",
+    "shell-script": "shellscript",
+    "ruby": "ruby",
+    "python": "python",
+    "lisp": "commonlisp",
+    "emacs-lisp": "",
+    "tuareg": "ocaml",
+    "caml": "ocaml",
+}
+
+# Strong lexical markers: (regex, linguist language, log-score boost). Each is a construct that is
+# idiomatic in that language and rare elsewhere; several markers for one language add up.
+_F = re.M
+_CMAKE = (
+    r"^\s*(cmake_minimum_required|project|add_executable|add_library|target_link_libraries|"
+    r"set_target_properties|find_package)\s*\("
+)
+_HCL = r"^\s*(resource|variable|provider|module|output|data)\s+\"[\w-]+\"(\s+\"[\w-]+\")?\s*\{"
+_LET = r"^\s*let\s+(mutable\s+|rec\s+|inline\s+)?\w+(\s+\w+)*\s*(:\s*[\w<>]+\s*)?="
+_RULES_SRC: list[tuple[str, int, str, float]] = [
+    (r"<\?php", 0, "PHP", 4.0),
+    (r"\$this->\w", 0, "PHP", 1.5),
+    (r"^\s*-module\(\w+\)\.", _F, "Erlang", 4.0),
+    (r"\bio:format\(", 0, "Erlang", 2.0),
+    (r"^\s*defmodule\s+[\w.]+\s+do\b", _F, "Elixir", 4.0),
+    (r"\bIO\.(puts|inspect)\b", 0, "Elixir", 2.0),
+    (r"^\s*\(ns\s+[\w.-]+", _F, "Clojure", 3.0),
+    (r"^\s*\(defn-?\s", _F, "Clojure", 3.0),
+    (r"^main\s*::\s*IO\s*\(\)", _F, "Haskell", 4.0),
+    (r"^[a-z]\w*\s*::\s*[A-Z(\[]", _F, "Haskell", 1.5),
+    (r"^\s*import\s+qualified\s", _F, "Haskell", 3.0),
+    (r"\bprintfn\b", 0, "F#", 3.0),
+    (r"\[<EntryPoint>\]", 0, "F#", 4.0),
+    (r"^\s*open\s+System\b", _F, "F#", 2.5),
+    (_LET, _F, "F#", 0.7),
+    (_LET, _F, "OCaml", 0.7),
+    (r"^\s*member\s+(this|_|self|x)\.\w+", _F, "F#", 3.0),
+    (r"\bsprintf\s+\"[^\"]*%[sdif]", 0, "F#", 1.0),
+    (r"\|>\s*(List|Seq|Array|Map|Option|String)\.\w+", 0, "F#", 1.5),
+    (r"\b(Printf\.printf|print_endline|print_string|print_int)\b", 0, "OCaml", 2.5),
+    (r";;\s*$", _F, "OCaml", 1.5),
+    (r"^\s*let\s+\(\)\s*=", _F, "OCaml", 1.5),
+    (r"\bmodule\s+\w+\s*=\s*struct\b", 0, "OCaml", 3.0),
+    (r"^\s*const\s+std\s*=\s*@import\(\"std\"\)", _F, "Zig", 5.0),
+    (r"^package\s+\w+\s*$", _F, "Go", 1.5),
+    (r"^\s*func\s+(\(\w+\s+\*?\w+\)\s*)?\w+\(.*\)\s*[\w*\[\]().,\s]*\{\s*$", _F, "Go", 1.0),
+    (r"\bfmt\.(Print|Sprint|Fprint|Errorf)", 0, "Go", 2.5),
+    (r"^\s*fn\s+\w+(<[^>]*>)?\(", _F, "Rust", 1.5),
+    (r"\b(println|format|vec|eprintln|panic)!\(", 0, "Rust", 2.5),
+    (r"^\s*(pub\s+)?(struct|enum|impl|trait|mod)\s+\w+.*\{", _F, "Rust", 0.5),
+    (r"^\s*use\s+\w+(::\w+)+", _F, "Rust", 1.5),
+    (r"\blet\s+mut\s", 0, "Rust", 1.5),
+    (r"^\s*use\s+strict\s*;", _F, "Perl", 3.0),
+    (r"^\s*my\s+[$@%]\w+", _F, "Perl", 2.5),
+    (r"^\s*(sub\s+\w+\s*\{|print\s+\"[^\"]*\\n\"\s*;)", _F, "Perl", 1.0),
+    (r"\b(Write-(Host|Output|Error|Verbose)|Get-\w+|Set-\w+|New-Object)\b", 0, "PowerShell", 3.0),
+    (r"\s-(eq|ne|lt|gt|le|ge|and|or|not|match|like)\s", 0, "PowerShell", 1.5),
+    (r"^\s*param\s*\(", _F, "PowerShell", 2.0),
+    (r"^\s*function\s+\w+-\w+", _F, "PowerShell", 3.0),
+    (r"^\s*library\(\w+\)", _F, "R", 3.0),
+    (r"^\s*[\w.]+\s*<-\s*function\s*\(", _F, "R", 3.0),
+    (r"\b(cat|paste0?|sprintf)\(.*\)\s*$", _F, "R", 0.3),
+    (r"^\s*function\s+(\[[^\]]*\]|\w+)\s*=\s*\w+\(", _F, "MATLAB", 3.0),
+    (r"\b(fprintf|disp|num2str|zeros|numel)\(", 0, "MATLAB", 1.0),
+    (r"^\s*%[^{}\n]*$", _F, "MATLAB", 0.3),
+    (r"^\s*local\s+(function\s+)?\w+(\s*,\s*\w+)*\s*=", _F, "Lua", 2.0),
+    (r"^\s*local\s+function\s+\w+", _F, "Lua", 2.0),
+    (r"\bthen\s*$", _F, "Lua", 0.3),
+    (r"^\s*(puts|require|require_relative)\s+['\"]?", _F, "Ruby", 1.0),
+    (r"^\s*attr_(accessor|reader|writer)\s+:", _F, "Ruby", 3.0),
+    (r"\.each\s+do\s+\|", 0, "Ruby", 2.0),
+    (r"^\s*fun\s+main\s*\(", _F, "Kotlin", 3.0),
+    (r"^\s*(private\s+|override\s+|suspend\s+)*fun\s+\w+\s*\(", _F, "Kotlin", 1.5),
+    (r"^\s*object\s+\w+\s+extends\s+App\b", _F, "Scala", 4.0),
+    (r"\bdef\s+main\s*\(\s*args\s*:\s*Array\[String\]\s*\)", 0, "Scala", 4.0),
+    (r":\s*Unit\s*=", 0, "Scala", 2.0),
+    (r"^\s*import\s+(Foundation|UIKit|SwiftUI)\s*$", _F, "Swift", 4.0),
+    (r"^\s*func\s+\w+\s*(<[^>]*>)?\(.*\)\s*(->|\{)", _F, "Swift", 1.0),
+    (r"^\s*(guard\s+let|if\s+let)\s+\w+\s*=", _F, "Swift", 2.0),
+    (r"^\s*using\s+System(\.\w+)*\s*;", _F, "C#", 3.0),
+    (r"\bConsole\.(Write|WriteLine|ReadLine)\(", 0, "C#", 3.0),
+    (r"\bstatic\s+(void|int|async\s+Task)\s+Main\s*\(", 0, "C#", 3.0),
+    (r"\bpublic\s+static\s+void\s+main\s*\(\s*(final\s+)?String", 0, "Java", 4.0),
+    (r"\bSystem\.out\.print", 0, "Java", 1.5),
+    (r"^\s*#include\s*<(iostream|vector|string|map|algorithm|memory|sstream)>", _F, "C++", 4.0),
+    (r"\bstd::\w", 0, "C++", 2.0),
+    (r"^\s*#include\s*<(stdio|stdlib|string|math)\.h>", _F, "C", 2.0),
+    (r"^\s*#import\s*[<\"]", _F, "Objective-C", 3.0),
+    (r"^\s*@(interface|implementation|end|property)\b", _F, "Objective-C", 3.0),
+    (r"\bNSLog\(|\bNSString\b|@\"", 0, "Objective-C", 2.5),
+    (r"^\s*import\s+['\"](dart|package):", _F, "Dart", 5.0),
+    (r"^\s*void\s+main\s*\(\s*(List<String>\s+\w+)?\s*\)\s*(async\s*)?\{", _F, "Dart", 3.0),
+    (r"^\s*(final|var)\s+\w+\s*=.*;\s*$", _F, "Dart", 0.5),
+    (r"\bstdout\.write", 0, "Dart", 1.5),
+    (r"^\s*using\s+[A-Z]\w+(\s*,\s*[A-Z]\w+)*\s*$", _F, "Julia", 2.5),
+    (r"^\s*function\s+\w+(\{[^}]*\})?\(.*\)\s*$", _F, "Julia", 1.0),
+    (r"::\s*(Int|Int64|Float64|String|Vector|Array|AbstractString|Bool)\b", 0, "Julia", 2.0),
+    (r"\bprintln\(", 0, "Julia", 0.5),
+    (r"@(show|time|assert|printf|test|inbounds)\b", 0, "Julia", 1.5),
+    (r"^\s*end\s*$", _F, "Julia", 0.3),
+    (r"^\s*if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", _F, "Python", 4.0),
+    (r"^\s*def\s+\w+\(.*\)\s*(->\s*[^:]+)?:\s*$", _F, "Python", 2.0),
+    (r"^\s*(from\s+[\w.]+\s+)?import\s+[\w.]+(\s+as\s+\w+)?\s*$", _F, "Python", 0.5),
+    (r"^\s*(elif\s|except(\s+\w+)?(\s+as\s+\w+)?:)", _F, "Python", 2.0),
+    (r"^\s*(fi|done|esac)\s*$", _F, "Shell", 2.5),
+    (r"^\s*if\s+\[\[?\s", _F, "Shell", 2.5),
+    (r"^\s*@?echo\s+off\s*$", _F | re.I, "Batchfile", 5.0),
+    (r"^\s*(rem\s|::)", _F | re.I, "Batchfile", 2.0),
+    (r"%~?\w+%|%~dp0|\bgoto\s+:?\w+", re.I, "Batchfile", 2.0),
+    (r"^\s*set\s+/[ap]\s", _F | re.I, "Batchfile", 3.0),
+    (r"^\.PHONY\s*:", _F, "Makefile", 4.0),
+    (r"^[\w./%$() -]+:([^=\n]*)\n\t", _F, "Makefile", 2.5),
+    (r"^\s*\w+\s*[:?+]?=\s*\S", _F, "Makefile", 0.3),
+    (r"\$\([A-Z_]+\)", 0, "Makefile", 1.0),
+    (_CMAKE, _F | re.I, "CMake", 4.0),
+    (r"^FROM\s+[\w./:@${}-]+(\s+(AS|as)\s+\w+)?\s*$", _F, "Dockerfile", 3.0),
+    (r"^(RUN|CMD|ENTRYPOINT|COPY|WORKDIR|EXPOSE|ENV|ARG|LABEL)\s", _F, "Dockerfile", 1.5),
+    (r"\\(documentclass|usepackage|begin\{document\}|section\{|end\{\w+\})", 0, "TeX", 3.0),
+    (r"^\s*syntax\s*=\s*\"proto[23]\"\s*;", _F, "Protocol Buffer", 5.0),
+    (r"^\s*(message|service|enum)\s+\w+\s*\{", _F, "Protocol Buffer", 1.0),
+    (_HCL, _F, "HCL", 4.0),
+    (r"^\s*(query|mutation|subscription|fragment)\s+\w+[\s({]", _F, "GraphQL", 3.0),
+    (r"^\s*(type|input|interface)\s+\w+(\s+implements\s+\w+)?\s*\{\s*$", _F, "GraphQL", 1.0),
+    (r"^\s*<template(\s[^>]*)?>", _F, "Vue", 3.0),
+    (r"^\s*<script(\s+setup|\s+lang=\"ts\")?\s*>\s*$", _F, "Vue", 1.0),
+    (r"^\s*export\s+default\s+\{", _F, "Vue", 1.0),
+    (r"<!DOCTYPE\s+html|<html[\s>]", re.I, "HTML", 3.0),
+    (r"^\s*<\?xml\s", _F, "XML", 3.0),
+    (r"^\s*\$[\w-]+\s*:", _F, "SCSS", 2.0),
+    (r"@(mixin|include|extend|use)\s", 0, "SCSS", 2.5),
+    (r"^\s*&[:.\[-]", _F, "SCSS", 1.5),
+    (r"^\s*\[\[?[\w.\"-]+\]\]?\s*$", _F, "TOML", 1.0),
+    (r"^[\w\"-]+\s*=\s*(\"|'|\[|\{|\d|true|false)", _F, "TOML", 0.7),
+    (r"\b(SELECT|INSERT\s+INTO|CREATE\s+TABLE|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", 0, "SQL", 1.5),
+    (r"^\s*(interface|type)\s+\w+(<[^>]*>)?\s*(=|\{)", _F, "TypeScript", 1.5),
+    (r"\w\s*:\s*(string|number|boolean|void|any|unknown)(\[\])?\s*[,)=;{]", 0, "TypeScript", 2.0),
+    (r"\brequire\(['\"][\w./@-]+['\"]\)", 0, "JavaScript", 1.0),
+    (r"^\s*```", _F, "Markdown", 1.5),
+    (r"^#{1,6}\s+\S", _F, "Markdown", 0.5),
+    (r"^\s*\[[^\]]+\]\([^)\s]+\)", _F, "Markdown", 1.0),
+]
+_RULES = [(re.compile(p, f), lang, boost) for p, f, lang, boost in _RULES_SRC]
+
+
+@lru_cache(maxsize=1)
+def _linguist_tables() -> tuple[dict[str, str], dict[str, str]]:
+    data = tomllib.loads((grammars_dir() / "languages.toml").read_text(encoding="utf-8"))
+    ours_to_ling: dict[str, str] = {}
+    ling_to_ours: dict[str, str] = {}
+    for lang, spec in data.items():
+        name = spec.get("linguist")
+        if name:
+            ours_to_ling[lang] = name
+            ling_to_ours.setdefault(name, lang)
+    return ours_to_ling, ling_to_ours
+
+
+def linguist_name(language: str) -> str | None:
+    """Our language id -> GitHub linguist name ("cpp" -> "C++"), None if it has none."""
+    return _linguist_tables()[0].get(language)
+
+
+def language_for_linguist(name: str) -> str | None:
+    return _linguist_tables()[1].get(name)
+
+
+def _normalise_id(language_id: str | None) -> str | None:
+    if not language_id:
+        return None
+    lid = language_id.strip().lower()
+    if lid in _UNKNOWN_IDS:
+        return None
+    lid = _ALIASES.get(lid, lid)
+    return lid if lid in set(known_languages()) else None
+
+
+def _from_shebang(text: str) -> str | None:
+    head = text.lstrip("\ufeff")
+    first = head.split("\n", 1)[0].strip()
+    if first.startswith("#!"):
+        parts = first[2:].strip().split()
+        if parts and parts[0].endswith("/env"):
+            parts = [p for p in parts[1:] if not p.startswith("-") and "=" not in p]
+        if parts:
+            prog = parts[0].rsplit("/", 1)[-1].lower()
+            prog = re.sub(r"[\d.]+$", "", prog) or prog  # python3.11 -> python
+            if prog == "make" or prog.endswith("make"):
+                return "makefile"
+            return _SHEBANG.get(prog)
+    # modelines in the first or last lines
+    lines = head.split("\n")
+    for line in lines[:3] + lines[-3:]:
+        m = _MODELINE_VIM.search(line)
+        if m:
+            ft = m.group(1).lower()
+            lang = _VIM_FT.get(ft, ft)
+            if lang in set(known_languages()):
+                return lang
+        m = _MODELINE_EMACS.search(line)
+        if m:
+            mode = m.group(1).lower()
+            lang = _VIM_FT.get(mode, mode)
+            if lang in set(known_languages()):
+                return lang
+    return None
+
+
+def _json_like(text: str) -> bool:
+    s = text.strip()
+    if not s or s[0] not in "[{" or s[-1] not in "]}":
+        return False
+    try:
+        json.loads(s)
+    except ValueError:
+        return False
+    return True
+
+
+def rule_boosts(text: str) -> dict[str, float]:
+    """Lexical evidence per linguist language (added to the model's log-probabilities)."""
+    sample = text[:8000]
+    boosts: dict[str, float] = {}
+    for rx, lang, boost in _RULES:
+        if rx.search(sample):
+            boosts[lang] = boosts.get(lang, 0.0) + boost
+    if _json_like(sample):
+        boosts["JSON"] = boosts.get("JSON", 0.0) + 5.0
+    return boosts
+
+
+def _parse_quality(text: str, language: str) -> float | None:
+    try:
+        from pieces_lsp.analysis.parsing import parse_quality
+    except ImportError:  # pragma: no cover - parsing is optional enrichment
+        return None
+    try:
+        return parse_quality(text, language)
+    except Exception:  # a grammar failure is no evidence either way
+        return None
+
+
+def _guess(
+    text: str, *, rules: bool = True, rerank: bool = True
+) -> tuple[str, float, tuple[tuple[str, float], ...]]:
+    from pieces_lsp.ml.langid import predict
+
+    probs = predict(text)
+    boosts = rule_boosts(text) if rules else {}
+    scores = {lang: math.log(max(p, 1e-9)) + boosts.get(lang, 0.0) for lang, p in probs}
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    # renormalise the adjusted scores into probabilities
+    top = ranked[0][1]
+    z = sum(math.exp(s - top) for _, s in ranked)
+    post = [(lang, math.exp(s - top) / z) for lang, s in ranked]
+    if rerank and post[0][1] < RERANK_BELOW:
+        snippet = "\n".join(text.split("\n")[:PARSE_MAX_LINES])
+        cands = [c for c in post[:TOP_K] if c is post[0] or c[1] >= PARSE_MIN_PROB]
+        k = len(cands)
+        adjusted = []
+        for lang, p in cands:
+            ours = language_for_linguist(lang) or ""
+            q = _parse_quality(snippet, ours) if ours else None
+            bonus = PARSE_WEIGHT * q if q is not None else PARSE_WEIGHT * 0.85
+            adjusted.append((lang, math.log(max(p, 1e-9)) + bonus))
+        best = max(a for _, a in adjusted)
+        zz = sum(math.exp(a - best) for _, a in adjusted)
+        mass = sum(p for _, p in cands)
+        reranked = sorted(
+            ((lang, mass * math.exp(a - best) / zz) for lang, a in adjusted), key=lambda kv: -kv[1]
+        )
+        post = reranked + post[k:]
+    cands_out = tuple(
+        (language_for_linguist(lang) or lang.lower(), round(p, 4)) for lang, p in post[:5]
+    )
+    return post[0][0], post[0][1], cands_out
+
+
+def identify(
+    text: str, *, filename: str | None = None, language_id: str | None = None
+) -> LanguageGuess:
+    """The language of a snippet: editor languageId, then file name, then shebang, then model."""
+    lid = _normalise_id(language_id)
+    if lid:
+        return LanguageGuess(lid, 1.0, "languageId", ((lid, 1.0),))
+    by_name = language_from_path(filename)
+    if by_name and by_name != PLAINTEXT:
+        return LanguageGuess(by_name, 1.0, "filename", ((by_name, 1.0),))
+    text = text or ""
+    if len("".join(text.split())) < MIN_CHARS:
+        return LanguageGuess(PLAINTEXT, 0.1, "model", ())
+    by_shebang = _from_shebang(text)
+    if by_shebang:
+        return LanguageGuess(by_shebang, 0.99, "shebang", ((by_shebang, 0.99),))
+    name, p, cands = _guess(text)
+    ours = language_for_linguist(name) or PLAINTEXT
+    return LanguageGuess(ours, round(p, 4), "model", cands)

@@ -1,0 +1,1 @@
+"""On-device models (ONNX through onnxruntime), verified against models/manifest.json."""

@@ -1,0 +1,139 @@
+"""Language identification: precedence of the signals, rules, the model, and model integrity."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pieces_lsp.analysis.langid import identify, linguist_name, rule_boosts
+from pieces_lsp.errors import ModelFileError
+from pieces_lsp.ml import runtime
+from pieces_lsp.resources import models_dir
+
+PY = """import sys
+
+def greet(name: str) -> str:
+    return f"hello {name}"
+
+if __name__ == "__main__":
+    print(greet(sys.argv[1]))
+"""
+
+GO = """package main
+
+import "fmt"
+
+func main() {
+    total := 0
+    for i := 0; i < 10; i++ {
+        total += i
+    }
+    fmt.Println("sum", total)
+}
+"""
+
+RUST = """fn main() {
+    let mut words: Vec<String> = std::env::args().skip(1).collect();
+    words.sort();
+    for w in &words {
+        println!("{}", w);
+    }
+}
+"""
+
+ELIXIR = """defmodule Greeter do
+  def hello(name) do
+    IO.puts("Hello, #{name}")
+  end
+end
+"""
+
+SQL = """SELECT c.name, COUNT(o.id) AS orders
+FROM customers c
+LEFT JOIN orders o ON o.customer_id = c.id
+GROUP BY c.name
+ORDER BY orders DESC;
+"""
+
+
+def test_language_id_wins_over_everything():
+    guess = identify(PY, filename="notes.rb", language_id="python")
+    assert (guess.language, guess.source, guess.confidence) == ("python", "languageId", 1.0)
+
+
+def test_filename_used_when_no_language_id():
+    guess = identify("whatever text", filename="file:///tmp/project/main.go")
+    assert (guess.language, guess.source) == ("go", "filename")
+    assert identify("x", filename="/src/Dockerfile").language == "dockerfile"
+
+
+def test_plaintext_language_id_falls_through_to_the_text():
+    guess = identify(GO, language_id="plaintext")
+    assert guess.language == "go"
+    assert guess.source == "model"
+
+
+def test_shebang_and_modeline():
+    assert identify("#!/usr/bin/env python3\nprint('hi')\n").source == "shebang"
+    assert identify("#!/usr/bin/env python3\nprint('hi')\n").language == "python"
+    assert identify("#!/bin/bash\necho hi\n").language == "shellscript"
+    assert identify("# vim: set ft=ruby :\nputs 'x'\nputs 'y'\n").language == "ruby"
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "ok"])
+def test_empty_or_tiny_text_is_plaintext(text):
+    guess = identify(text)
+    assert guess.language == "plaintext"
+    assert guess.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [(PY, "python"), (GO, "go"), (RUST, "rust"), (ELIXIR, "elixir"), (SQL, "sql")],
+)
+def test_model_identifies_common_snippets(text, language):
+    guess = identify(text)
+    assert guess.language == language
+    assert guess.source == "model"
+    assert 0.0 < guess.confidence <= 1.0
+    assert guess.candidates[0][0] == language
+
+
+def test_json_rule():
+    assert rule_boosts('{"a": [1, 2, {"b": null}]}').get("JSON", 0) > 0
+    assert identify('{\n  "name": "demo",\n  "version": "1.0.0"\n}\n').language == "json"
+
+
+def test_linguist_names():
+    assert linguist_name("cpp") == "C++"
+    assert linguist_name("terraform") == "HCL"
+    assert linguist_name("proto3") == "Protocol Buffer"
+    assert linguist_name("nonexistent") is None
+
+
+def test_model_hash_mismatch_is_a_clear_error(tmp_path: Path):
+    root = tmp_path / "models"
+    shutil.copytree(models_dir() / "langid", root / "langid")
+    data = (root / "langid" / "model.onnx").read_bytes()
+    entry = {
+        "name": "langid",
+        "path": "langid/model.onnx",
+        "sha256": hashlib.sha256(b"something else").hexdigest(),
+        "bytes": len(data),
+    }
+    (root / "manifest.json").write_text(json.dumps({"format": 1, "models": [entry]}))
+    with pytest.raises(ModelFileError, match="does not match"):
+        runtime.session("langid", root)
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+    (root / "manifest.json").write_text(json.dumps({"format": 1, "models": [entry]}))
+    assert runtime.verify("langid", root) == root / "langid" / "model.onnx"
+
+
+def test_unlisted_model_is_a_clear_error(tmp_path: Path):
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": 1, "models": []}))
+    with pytest.raises(ModelFileError, match="not listed"):
+        runtime.verify("langid", tmp_path)
