@@ -147,6 +147,11 @@ class LibraryService:
         except PiecesError as exc:
             log.warning("library cache refresh failed: %s", exc)
 
+    def _wrote_behind_cache(self) -> None:
+        """A bulk write of ours the cache did not follow: the next read must fetch it (read
+        your own writes), whatever the rate limit for other processes' changes says."""
+        self._refreshed_at = float("-inf")
+
     def _own_write(self, apply: Callable[[SnippetCache], None]) -> None:
         with self._cache_lock:
             if self._cache.library_id is not None:
@@ -314,6 +319,7 @@ class LibraryService:
                     ids.add(s.id)
                     fresh.append(s)
                 self.repo.insert_many(txn.conn, fresh, txn.seq)
+            self._wrote_behind_cache()
             result.imported += len(fresh)
             result.ids.extend(s.id for s in fresh)
             result.hashes.update(s.content_hash for s in fresh)
@@ -343,6 +349,7 @@ class LibraryService:
         with self.db.write() as txn:
             self.repo.delete_all(txn.conn, txn.seq)
             self.repo.insert_many(txn.conn, list(unique.values()), txn.seq)
+        self._wrote_behind_cache()
         self.db.compact()
         return len(unique)
 
