@@ -36,3 +36,24 @@ def test_installed_package_carries_its_data(home: Path):
         pkg = Path(info["pkg"]).parent
         assert grammars == pkg / "_data" / "grammars"
         assert models == pkg / "_data" / "models"
+    manifest = json.loads((models / "manifest.json").read_text())
+    for entry in manifest["models"]:
+        assert (models / entry["path"]).is_file()
+    assert (grammars / "queries" / "python" / "imports.scm").is_file()
+    assert any((grammars / "vocab").glob("*.txt"))
+
+
+def test_installed_package_enriches_with_its_own_models_and_grammars(home: Path):
+    """`doctor` runs a real enrichment in the worker process: model hash, grammars, queries."""
+    out = subprocess.run(
+        [sys.executable, "-m", "pieces_lsp", "doctor", "--json"],
+        capture_output=True,
+        text=True,
+        env=cli_env(home),
+        cwd=str(home),
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    checks = {c["name"]: c for c in json.loads(out.stdout)["checks"]}
+    for name in ("models", "parsers", "analysis"):
+        assert checks[name]["status"] == "ok", checks[name]
