@@ -215,8 +215,26 @@ class LibraryService:
             log.warning("tag suggestions failed: %s", type(exc).__name__)
             return []
 
+    def _enrich_change(
+        self, current: Snippet, content: str, language: str
+    ) -> tuple[Analysis, set[str]]:
+        """Enrichment of the new code, and the tags enrichment gave the old code (those go
+        when the code changes; the user's own tags stay)."""
+        info = self.enricher.enrich(content, language=language, uri=None)
+        old = self.enricher.enrich(current.content, language=current.language)
+        return info, set(old.tags)
+
     def update(self, snippet_id: str, patch: SnippetPatch) -> Snippet:
         sid = _validate_id(snippet_id)
+        # Enrich before taking the write lock: the analysis worker may be starting, and other
+        # windows must not wait for it. Redone under the lock only if the snippet changed since.
+        early: tuple[str, str, Analysis, set[str]] | None = None
+        if isinstance(patch.content, str) and patch.content.strip():
+            before = self._fresh().by_id.get(sid)
+            if before is not None and before.content != patch.content:
+                language = (patch.language or before.language).strip().lower()
+                info, old_tags = self._enrich_change(before, patch.content, language)
+                early = (before.content, language, info, old_tags)
         with self.db.write() as txn:
             current = self.repo.get(txn.conn, sid)
             if current is None:
@@ -244,11 +262,12 @@ class LibraryService:
                     raise ValidationError(
                         "content", f"is identical to snippet {other.id}; delete one of them"
                     )
-                info = self.enricher.enrich(new.content, language=new.language, uri=None)
+                if early is not None and early[:2] == (current.content, new.language):
+                    info, old_tags = early[2], early[3]
+                else:
+                    info, old_tags = self._enrich_change(current, new.content, new.language)
                 if patch.tags is None:
-                    # Tags enrichment derived from the old code go; the user's own stay.
-                    old = self.enricher.enrich(current.content, language=current.language)
-                    mine = [t for t in current.tags if t not in set(old.tags)]
+                    mine = [t for t in current.tags if t not in old_tags]
                     new.tags = clean_tags([*mine, *info.tags])
                 new.secrets = info.secrets
                 new.links = info.links
