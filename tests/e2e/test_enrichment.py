@@ -167,3 +167,27 @@ def test_cli_save_prints_title_language_and_tags(tmp_path: Path):
     assert out.stdout.startswith("saved: ")
     assert "language: python" in out.stdout and "fastapi" in out.stdout
     assert "title: " in out.stdout
+
+
+async def test_completion_inserts_the_template_with_tab_stops(client: LanguageClient, tmp_path):
+    saved = await cmd(client, "pieces.snippet.save", {"content": API, "title": "Read item API"})
+    uri = (tmp_path / "app.py").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="python", version=1, text="import os\n\nread"
+            )
+        )
+    )
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=2, character=4),
+        )
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    item = next(i for i in items if i.data and i.data.get("id") == saved["id"])
+    assert item.insert_text_format == types.InsertTextFormat.Snippet
+    assert item.text_edit is not None and item.text_edit.new_text == saved["template"]
+    assert unescape_template(item.text_edit.new_text) == API
