@@ -501,3 +501,13 @@ export { createWidget as makeWidget };
 """
     names = bv.dts_source_names(dts)
     assert {"useWidget", "WidgetProps", "widgetId", "onSelect", "makeWidget"} <= names
+
+
+def test_a_spring_package_declaration_is_spring_evidence():
+    code = (
+        "package org.springframework.samples.petclinic.owner;\n\n"
+        "public class Pet {\n    private String name;\n}\n"
+    )
+    assert frameworks.detect(code, "java")[:1] == ["spring"]
+    plain = "package com.example.shop;\n\npublic class Pet {\n    private String name;\n}\n"
+    assert frameworks.detect(plain, "java") == []
