@@ -216,6 +216,9 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
         rid = req.get("id")
         try:
             if req.get("op") == "warm":
+                from pieces_lsp.analysis.parsing import preload
+
+                preload()
                 # Touch every analyser once, incl. the installed-package scan behind related
                 # links (~100 ms), so no save pays for it.
                 analyze("import json\n\ndef warm_up(path):\n    return json.load(open(path))\n")

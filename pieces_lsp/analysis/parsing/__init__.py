@@ -10,7 +10,7 @@ from pieces_lsp.analysis.parsing.bounded import (
     parse,
     parse_quality,
 )
-from pieces_lsp.analysis.parsing.queries import captures, matches, query
+from pieces_lsp.analysis.parsing.queries import captures, matches, preload, query
 from pieces_lsp.analysis.parsing.registry import grammar, supported_languages
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "matches",
     "parse",
     "parse_quality",
+    "preload",
     "query",
     "supported_languages",
 ]

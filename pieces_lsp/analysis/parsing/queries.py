@@ -67,3 +67,17 @@ def matches(parsed: Parsed, name: str, node: Node | None = None) -> list[dict[st
     out = [caps for _idx, caps in cursor.matches(node or parsed.root)]
     out.sort(key=lambda caps: min((n.start_byte for ns in caps.values() for n in ns), default=0))
     return out
+
+
+def preload() -> int:
+    """Load every grammar and compile every query file now (about a second): the worker does
+    this while it warms up, so no save pays a first-use cost. Returns the number of queries."""
+    count = 0
+    for lang, spec in specs().items():
+        if grammar(lang) is None:
+            continue
+        folder = grammars_dir() / "queries" / spec.queries
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.scm")):
+                count += query(lang, path.stem) is not None
+    return count
