@@ -6,7 +6,7 @@
 Build-time needs: numpy, scipy, onnx, onnxruntime (a separate venv is fine). The features come
 from `pieces_lsp.ml.langid.features`, the same code that runs at inference.
 
-Samples look like snippets: every file gives random windows of 3-40 lines (and 10-line windows),
+Samples look like snippets: every file gives random windows (mostly 3-15 lines, some 10 and 3-40),
 small files are also taken whole. Files are split 90/10 into train/validation by a hash of
 their path; the validation figures go to CACHE/val_report.json and the model card.
 """
@@ -39,7 +39,7 @@ from pieces_lsp.ml.langid import features  # noqa: E402
 DIM = 1 << 16
 SAMPLES_PER_LANG = 5000
 MAX_FILES_PER_LANG = 2500
-MAX_WINDOWS_PER_FILE = 40
+MAX_WINDOWS_PER_FILE = 150
 
 
 def _octave_to_matlab(text: str, rng: random.Random) -> str:
@@ -73,6 +73,8 @@ def make_samples(docs: list[dict], per_lang: int, rng: random.Random) -> list[tu
             for q in queues:
                 if q:
                     files.append(q.pop())
+        # languages with few files get more windows per file, so that every language has
+        # thousands of snippet-sized samples (the windows overlap, but start at random lines)
         budget = max(1, min(MAX_WINDOWS_PER_FILE, math.ceil(per_lang / max(1, len(files)))))
         for d in files:
             text = d["text"]
@@ -89,7 +91,8 @@ def make_samples(docs: list[dict], per_lang: int, rng: random.Random) -> list[tu
             else:
                 out.append((lang, "\n".join(lines[: rng.randint(20, 120)])))
             for k in range(budget):
-                n = 10 if k % 2 == 0 else rng.randint(3, 40)
+                # mostly snippet-sized windows (3-15 lines), some 10-line and longer ones
+                n = (10, rng.randint(3, 15), rng.randint(3, 15), rng.randint(3, 40))[k % 4]
                 w = _lines_window(lines, n, rng)
                 if len(w.strip()) >= 15:
                     out.append((lang, w))

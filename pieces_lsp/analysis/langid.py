@@ -36,6 +36,7 @@ class LanguageGuess:
 MIN_CHARS = 8  # fewer non-blank characters than this: plaintext
 TOP_K = 3  # candidates re-ranked by parse quality
 PARSE_WEIGHT = 1.0  # log-score points per unit of parse quality (models/langid/tune.py)
+RULE_SCALE = 1.0  # multiplies the lexical rule boosts (models/langid/tune.py)
 RERANK_BELOW = 0.97  # only re-rank when the model's (rule-adjusted) top probability is below
 PARSE_MAX_LINES = 120
 PARSE_MIN_PROB = 0.02  # candidates less likely than this are not parsed
@@ -268,11 +269,95 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
     (r"^\s*(interface|type)\s+\w+(<[^>]*>)?\s*(=|\{)", _F, "TypeScript", 1.5),
     (r"\w\s*:\s*(string|number|boolean|void|any|unknown)(\[\])?\s*[,)=;{]", 0, "TypeScript", 2.0),
     (r"\brequire\(['\"][\w./@-]+['\"]\)", 0, "JavaScript", 1.0),
+    # F# rather than OCaml: .NET attributes, indentation-scoped modules, `let mutable`
+    (r"^\s*\[<\w+(\(.*\))?(;\s*\w+(\(.*\))?)*>\]", _F, "F#", 3.0),
+    (r"^\s*let\s+mutable\s", _F, "F#", 2.5),
+    (r"^\s*module\s+[\w.]+\s*=\s*$", _F, "F#", 2.0),
+    (r"\|>\s*ignore\b", 0, "F#", 2.0),
+    (r"\"[^\"\n]*%A[^\"\n]*\"", 0, "F#", 1.5),
+    (r"\b(seq|task)\s*\{\s*$", _F, "F#", 1.0),
+    (r"^\s*type\s+\w+\s*\([^)]*\)\s*(as\s+\w+\s*)?=", _F, "F#", 2.0),
+    (r"\w\s*:\??>\s*\w", 0, "F#", 1.0),
+    (r"^\s*use\s+\w+\s*=", _F, "F#", 1.5),
+    (r"\bin\s*$", _F, "OCaml", 0.7),
+    # Dart rather than Java / C#
+    (r"^\s*@override\s*$", _F, "Dart", 2.5),
+    (r"\bWidget\s+build\s*\(", 0, "Dart", 3.0),
+    (r"\)\s*async\*?\s*\{", 0, "Dart", 1.5),
+    (r"\blate\s+(final\s+)?[A-Z]\w*\??\s+\w+|\brequired\s+this\.\w+", 0, "Dart", 1.5),
+    (r"\bFuture<(void|int|bool|double|dynamic)\b", 0, "Dart", 1.5),
+    (r"'[^'\n]*\$(\{[^}\n]+\}|[a-z_]\w*)[^'\n]*'", 0, "Dart", 1.0),
+    (r"^\s*print\(.*\);\s*$", _F, "Dart", 0.7),
+    (r"^\s*[A-Za-z_][\w<>?,]*\s+\w+\([^)]*\)\s*(async\s*)?=>", _F, "Dart", 1.5),
+    (r"\bnum\s+\w+\s*[=;,)]", 0, "Dart", 1.5),
+    # Swift rather than Groovy / Kotlin: string interpolation `\(x)`, protocols, closed ranges
+    (r"\"[^\"\n]*(?<!\\)\\\(\w[\w.]*(\(\))?\)[^\"\n]*\"", 0, "Swift", 2.5),
+    (r"^\s*(public\s+|private\s+)?(protocol|extension)\s+\w+[^\n]*\{\s*$", _F, "Swift", 2.0),
+    (r"\w\.\.\.\w", 0, "Swift", 1.0),
+    (r"^\s*(let|var)\s+\w+\s*:\s*\[?[A-Z]\w*\]?\??\s*=", _F, "Swift", 0.7),
+    # PHP rather than Perl: PHP-only keywords and library calls
+    (r"\b(public|private|protected)\s+(static\s+)?function\b", 0, "PHP", 3.0),
+    (r"\bforeach\s*\(\s*\$\w+\s+as\s", 0, "PHP", 3.0),
+    (r"^\s*namespace\s+[\w\\]+\s*;", _F, "PHP", 3.0),
+    (r"^\s*use\s+\w+(\\\w+)+\s*;", _F, "PHP", 2.5),
+    (r"\bfunction\s+\w+\s*\(\s*(\??\w+\s+)?\$\w+", 0, "PHP", 2.0),
+    (r"\$\w+\s*=\s*new\s+\w+", 0, "PHP", 1.5),
+    (r"\$\w+\[\]\s*=", 0, "PHP", 1.5),
+    (
+        r"\b(isset|strlen|implode|explode|str_replace|is_array|array_(map|filter|keys|values|"
+        r"merge|push|key_exists|slice|search))\(",
+        0,
+        "PHP",
+        1.5,
+    ),
+    # C# rather than Java / C
+    (r"\{\s*(get|set|init);\s*((get|set|init);\s*)?\}", 0, "C#", 3.0),
+    (r"\bforeach\s*\(\s*var\s", 0, "C#", 3.0),
+    (r"^\s*namespace\s+[\w.]+\s*(;|\{|\n\s*\{)", _F, "C#", 1.5),
+    (r"(?<![:\w])string\s+\w+\s*[=;,)]", 0, "C#", 1.0),
+    (r"\$\"[^\"\n]*\{[^}\n]+\}", 0, "C#", 1.0),
+    # Lua
+    (r"\bi?pairs\(", 0, "Lua", 2.0),
+    (r"[\"']\s+\.\.\s+[\w(]|[\w)]\s+\.\.\s+[\"']", 0, "Lua", 0.7),
     (r"^\s*```", _F, "Markdown", 1.5),
     (r"^#{1,6}\s+\S", _F, "Markdown", 0.5),
     (r"^\s*\[[^\]]+\]\([^)\s]+\)", _F, "Markdown", 1.0),
 ]
 _RULES = [(re.compile(p, f), lang, boost) for p, f, lang, boost in _RULES_SRC]
+
+# Syntax that exists in TypeScript and not in JavaScript. Without any of it, a text that parses
+# as both is more likely JavaScript (TypeScript code is mostly written with annotations), so
+# TypeScript then gets a penalty (models/langid/tune.py picks it on the validation split).
+_TS_ONLY = re.compile(
+    "|".join(
+        [
+            r"^\s*import\s+type\s",
+            r"\bas\s+(const|unknown|any|string|number)\b",
+            r"^\s*export\s+(declare\s+)?(interface|type|enum|abstract\s+class)\s+\w+",
+            r"^\s*(declare\s+|const\s+)+enum\s+\w+\s*\{",
+            r"^\s*(export\s+)?interface\s+\w+(<[^>]*>)?(\s+extends\s+[\w<>, .]+)?\s*\{",
+            r"^\s*type\s+[A-Z]\w*(<[^>]*>)?\s*=.*[^;];\s*$",
+            r"\bconstructor\s*\(\s*(private|public|protected|readonly)\s",
+            r"^\s*(private|public|protected|readonly)\s+(readonly\s+)?\w+\s*[?!]?\s*:\s*\S",
+            r"\bfunction\s*\*?\s*\w*\s*<\w+(\s+extends\s[^>]+)?(,\s*\w+[^>]*)?>\s*\(",
+            r"\(\s*\w+\??\s*:\s*[A-Za-z_]",
+            r",\s*\w+\??\s*:\s*(string|number|boolean|any|unknown)\b",
+            r"\)\s*:\s*[\w\[\]<>|.]+\s*(=>|\{)",
+            r"^\s*(const|let|var)\s+\w+\s*:\s*[\w\[\]<>|.]+\s*=.*;\s*$",
+            r"\bkeyof\s+\w|\b(Partial|Record|Readonly|ReturnType|Omit|Pick)<\w",
+            r"^\s*(readonly\s+)?\w+\??\s*:\s*(string|number|boolean|any|unknown|"
+            r"[A-Z]\w*(<[^>]*>)?)(\[\])?\s*;\s*$",
+        ]
+    ),
+    re.M,
+)
+TS_ABSENT_PENALTY = 0.0  # log-score points (models/langid/tune.py)
+_ML_LET = re.compile(_LET, re.M)
+_FSHARP_IN_ML = [
+    re.compile(r"^\s*//", re.M),
+    re.compile(r"^\s*elif\s", re.M),
+    re.compile(r"\b[a-z]\w*\.[A-Z][a-z]\w*\b"),
+]
 
 
 @lru_cache(maxsize=1)
@@ -349,7 +434,7 @@ def _json_like(text: str) -> bool:
     return True
 
 
-def rule_boosts(text: str) -> dict[str, float]:
+def rule_boosts(text: str, *, ts_absent_penalty: float = TS_ABSENT_PENALTY) -> dict[str, float]:
     """Lexical evidence per linguist language (added to the model's log-probabilities)."""
     sample = text[:8000]
     boosts: dict[str, float] = {}
@@ -358,6 +443,15 @@ def rule_boosts(text: str) -> dict[str, float]:
             boosts[lang] = boosts.get(lang, 0.0) + boost
     if _json_like(sample):
         boosts["JSON"] = boosts.get("JSON", 0.0) + 5.0
+    if _TS_ONLY.search(sample):
+        boosts["TypeScript"] = boosts.get("TypeScript", 0.0) + 1.0
+    else:
+        boosts["TypeScript"] = boosts.get("TypeScript", 0.0) - ts_absent_penalty
+    if _ML_LET.search(sample):
+        # in ML-family code: line comments, `elif` and .NET members (`s.Length`) are F#-only
+        fsharp = sum(1.5 for rx in _FSHARP_IN_ML if rx.search(sample))
+        if fsharp:
+            boosts["F#"] = boosts.get("F#", 0.0) + fsharp
     return boosts
 
 
@@ -379,7 +473,9 @@ def _guess(
 
     probs = predict(text)
     boosts = rule_boosts(text) if rules else {}
-    scores = {lang: math.log(max(p, 1e-9)) + boosts.get(lang, 0.0) for lang, p in probs}
+    scores = {
+        lang: math.log(max(p, 1e-9)) + RULE_SCALE * boosts.get(lang, 0.0) for lang, p in probs
+    }
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     # renormalise the adjusted scores into probabilities
     top = ranked[0][1]

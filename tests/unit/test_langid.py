@@ -108,6 +108,103 @@ def test_json_rule():
     assert identify('{\n  "name": "demo",\n  "version": "1.0.0"\n}\n').language == "json"
 
 
+TS_TYPED = """export interface Point {
+  x: number;
+  y: number;
+}
+
+function norm(p: Point): number {
+  return Math.hypot(p.x, p.y);
+}
+"""
+
+JS_PLAIN = """const items = [3, 1, 2];
+const config = { name: 'demo', retries: 3, verbose: false };
+function total(list) {
+  return list.reduce((a, b) => a + b, 0);
+}
+console.log(total(items), config.name);
+"""
+
+FSHARP = """// running totals
+let mutable total = 0
+for x in [1; 2; 3] do
+    total <- total + x
+printfn "%d" total
+"""
+
+OCAML = """let rec sum = function
+  | [] -> 0
+  | x :: rest -> x + sum rest
+in
+print_endline (string_of_int (sum [1; 2; 3]))
+"""
+
+DART = """class Counter extends StatefulWidget {
+  @override
+  State<Counter> createState() => _CounterState();
+}
+
+Future<void> load() async {
+  final name = 'world';
+  print('hello $name');
+}
+"""
+
+SWIFT = """struct Greeter {
+    let name: String
+    func greet() -> String {
+        return "Hello, \\(name)!"
+    }
+}
+"""
+
+PHP_NO_TAG = """class Cart
+{
+    private array $items = [];
+
+    public function add(string $sku, int $qty): void
+    {
+        $this->items[$sku] = ($this->items[$sku] ?? 0) + $qty;
+    }
+}
+"""
+
+
+def test_typescript_only_syntax_is_evidence_and_its_absence_can_be_a_penalty():
+    assert rule_boosts(TS_TYPED)["TypeScript"] > 0
+    assert rule_boosts(JS_PLAIN, ts_absent_penalty=0.5)["TypeScript"] < 0
+    # an object literal is not a type annotation
+    assert rule_boosts("f({a: 1, b: 2, c: 3});\n", ts_absent_penalty=0.5)["TypeScript"] < 0
+
+
+@pytest.mark.parametrize(
+    ("text", "winner", "loser"),
+    [
+        (FSHARP, "F#", "OCaml"),
+        (OCAML, "OCaml", "F#"),
+        (DART, "Dart", "Java"),
+        (SWIFT, "Swift", "Groovy"),
+        (PHP_NO_TAG, "PHP", "Perl"),
+    ],
+)
+def test_rules_separate_close_languages(text: str, winner: str, loser: str):
+    boosts = rule_boosts(text)
+    assert boosts.get(winner, 0.0) > boosts.get(loser, 0.0)
+
+
+def test_sed_groups_are_not_swift_interpolation():
+    assert "Swift" not in rule_boosts("sed -e 's/\\(foo\\)/bar/' \"$file\"\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [(TS_TYPED, "typescript"), (JS_PLAIN, "javascript"), (DART, "dart"), (SWIFT, "swift")],
+)
+def test_close_languages_end_to_end(text: str, language: str):
+    assert identify(text).language == language
+
+
 def test_linguist_names():
     assert linguist_name("cpp") == "C++"
     assert linguist_name("terraform") == "HCL"
