@@ -14,7 +14,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_search  # noqa: E402
 
-EVALS = Path("/work/shared/evals")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DEFAULT_EVALS, run_alone  # noqa: E402
+
 MODES = ["fulltext", "fuzzy", "hybrid"]
 
 
@@ -31,7 +33,7 @@ def _rows(
     return out
 
 
-def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
+def evaluate(evals_dir: Path = DEFAULT_EVALS) -> dict[str, Any]:
     read = bench_search.read_jsonl
     cosqa = read(evals_dir / "codesearch_corpus.jsonl")
     cosqa_q = read(evals_dir / "codesearch_queries.jsonl")
@@ -54,4 +56,4 @@ def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(evaluate(Path(sys.argv[1]) if len(sys.argv) > 1 else EVALS)["table"])
+    run_alone(evaluate)

@@ -18,7 +18,8 @@ from collections import Counter
 from pieces_lsp.analysis.frameworks import detect
 from pieces_lsp.analysis.languages import known_languages, language_from_path
 
-DEFAULT_EVALS = pathlib.Path("/work/shared/evals")
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _common import DEFAULT_EVALS, run_alone
 
 # Plain programs (the sample-programs rows of langid.jsonl: hello world, sorting, string
 # exercises) use no framework at all, so every detection there is a false positive. A second,
@@ -136,5 +137,4 @@ def evaluate(evals_dir: pathlib.Path = DEFAULT_EVALS) -> dict:
 
 
 if __name__ == "__main__":
-    target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_EVALS
-    print(evaluate(target)["table"])
+    run_alone(evaluate)

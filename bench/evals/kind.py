@@ -13,12 +13,8 @@ import sys
 import time
 from collections import Counter
 
-DEFAULT_EVALS = pathlib.Path("/work/shared/evals")
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _common import pct, run_alone
 
 
 def evaluate(evals_dir: pathlib.Path) -> dict:
@@ -72,7 +68,7 @@ def evaluate(evals_dir: pathlib.Path) -> dict:
         "mixed_predictions": float(mixed),
         "rows": float(n),
         "p50_ms": statistics.median(times),
-        "p95_ms": _pct(times, 0.95),
+        "p95_ms": pct(times, 0.95),
     }
     lines = [
         "### code vs prose (`code_vs_prose.jsonl`)",
@@ -95,5 +91,4 @@ def evaluate(evals_dir: pathlib.Path) -> dict:
 
 
 if __name__ == "__main__":
-    evals = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_EVALS
-    print(evaluate(evals)["table"])
+    run_alone(evaluate)

@@ -17,12 +17,8 @@ import sys
 import time
 from collections import Counter
 
-DEFAULT_EVALS = pathlib.Path("/work/shared/evals")
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _common import pct, run_alone
 
 
 def _score(rows: list[dict], preds: list[list[str]], gold_key: str) -> dict[str, float]:
@@ -70,7 +66,7 @@ def evaluate(evals_dir: pathlib.Path) -> dict:
         "raw_f1": raw["f1"],
         "rows": float(len(rows)),
         "p50_ms": statistics.median(times),
-        "p95_ms": _pct(times, 0.95),
+        "p95_ms": pct(times, 0.95),
     }
     errors: Counter[str] = Counter()
     examples: dict[str, str] = {}
@@ -107,5 +103,4 @@ def evaluate(evals_dir: pathlib.Path) -> dict:
 
 
 if __name__ == "__main__":
-    evals = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_EVALS
-    print(evaluate(evals)["table"])
+    run_alone(evaluate)

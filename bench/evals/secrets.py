@@ -17,10 +17,11 @@ sys.path.insert(0, str(ROOT))
 
 from pieces_lsp.analysis import secrets  # noqa: E402
 
-EVALS = Path("/work/shared/evals")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DEFAULT_EVALS, run_alone  # noqa: E402
 
 
-def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
+def evaluate(evals_dir: Path = DEFAULT_EVALS) -> dict[str, Any]:
     rows = [json.loads(x) for x in (evals_dir / "secrets.jsonl").open(encoding="utf-8")]
     tp = fp = fn = tn = 0
     kind_total: Counter[str] = Counter()
@@ -62,4 +63,4 @@ def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(evaluate(Path(sys.argv[1]) if len(sys.argv) > 1 else EVALS)["table"])
+    run_alone(evaluate)

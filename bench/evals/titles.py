@@ -28,7 +28,9 @@ from pieces_lsp.analysis.parsing import parse  # noqa: E402
 from pieces_lsp.analysis.tags import tags  # noqa: E402
 from pieces_lsp.analysis.template import expand, template  # noqa: E402
 
-EVALS = Path("/work/shared/evals")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import DEFAULT_EVALS, pct, run_alone  # noqa: E402
+
 SAMPLES = 15
 
 # Labels of the eval files -> our language ids; anything else is analysed as plain text.
@@ -91,14 +93,7 @@ def _context(text: str, lang: str, parsed: Any) -> tuple[list[str], list[str]]:
     return imports, frameworks
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
+def evaluate(evals_dir: Path = DEFAULT_EVALS) -> dict[str, Any]:
     rows = _rows(evals_dir)
     sources: Counter[str] = Counter()
     too_long = with_secret = with_path = 0
@@ -164,11 +159,11 @@ def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
         "template_rate": templates / n,
         "template_round_trip": round_trips / templates if templates else 1.0,
         "tags_mean": statistics.fmean(tag_counts) if tag_counts else 0.0,
-        "analyse_ms_p50": _pct(analyse_ms, 0.5),
-        "analyse_ms_p95": _pct(analyse_ms, 0.95),
-        "analyse_ms_p95_60plus_lines": _pct(long_ms, 0.95),
-        "parse_ms_p50": _pct(parse_ms, 0.5),
-        "parse_ms_p95": _pct(parse_ms, 0.95),
+        "analyse_ms_p50": pct(analyse_ms, 0.5),
+        "analyse_ms_p95": pct(analyse_ms, 0.95),
+        "analyse_ms_p95_60plus_lines": pct(long_ms, 0.95),
+        "parse_ms_p50": pct(parse_ms, 0.5),
+        "parse_ms_p95": pct(parse_ms, 0.95),
     }
     lines = ["| metric | value |", "|---|---|"]
     for key, value in metrics.items():
@@ -188,4 +183,4 @@ def evaluate(evals_dir: Path = EVALS) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(evaluate(Path(sys.argv[1]) if len(sys.argv) > 1 else EVALS)["table"])
+    run_alone(evaluate)
