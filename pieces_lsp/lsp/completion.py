@@ -33,6 +33,8 @@ def _documentation(ls: PiecesServer, sid: str) -> types.MarkupContent | None:
         parts.append(s.description)
     if s.tags:
         parts.append("tags: " + ", ".join(f"`{t}`" for t in s.tags))
+    if s.template and "${" in s.template:
+        parts.append("inserts with tab stops for the parts that change between uses")
     preview = "\n".join(s.content.splitlines()[:40])
     parts.append(f"{fence}{s.language}\n{preview}\n{fence}")
     return types.MarkupContent(kind=types.MarkupKind.Markdown, value="\n\n".join(parts))

@@ -115,6 +115,9 @@ def register(server: PiecesServer) -> None:
             lines.append("tags: " + ", ".join(s.tags))
         if s.frameworks:
             lines.append("frameworks: " + ", ".join(s.frameworks))
+        docs = [*s.links[:3], *(r["url"] for r in s.related_links[:3])]
+        if docs:
+            lines.append("links: " + ", ".join(f"<{u}>" for u in dict.fromkeys(docs)))
         if s.secrets:
             lines.append(
                 "secrets: " + ", ".join(f"{f.rule} (line {f.line + 1})" for f in s.secrets)
