@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from pieces_lsp.ml.langid import features  # noqa: E402
+from pieces_lsp.ml.langid import TS_ONLY, features  # noqa: E402
 
 DIM = 1 << 16
 SAMPLES_PER_LANG = 5000
@@ -49,6 +49,53 @@ def _octave_to_matlab(text: str, rng: random.Random) -> str:
     text = re.sub(r"(?m)^(\s*)#+", lambda m: m.group(1) + "%", text)
     text = re.sub(r"\bend(function|if|for|while|switch|_try_catch|_unwind_protect)\b", "end", text)
     return text.replace("!=", "~=")
+
+
+_JS_EXT = (".js", ".mjs", ".cjs")
+_TS_EXT = (".d.ts", ".d.mts", ".d.cts", ".ts", ".mts", ".cts", ".tsx")
+_COMPILED_JS = re.compile(
+    r"^//# sourceMappingURL=|Object\.defineProperty\(exports, [\"']__esModule[\"']|"
+    r"\b__(awaiter|extends|generator|decorate|importDefault|createBinding)\b",
+    re.M,
+)
+
+
+def _stem(path: str, exts: tuple[str, ...]) -> str | None:
+    name = path.rsplit("/", 1)[-1]
+    for ext in exts:
+        if name.endswith(ext):
+            return name[: -len(ext)]
+    return None
+
+
+def drop_compiled_js(docs: list[dict]) -> list[dict]:
+    """Drop JavaScript compiled from TypeScript (label noise: the same code under both labels).
+
+    Packages such as rxjs or expo ship their TypeScript sources next to the JavaScript that tsc
+    or babel made from them; that JavaScript reads like un-annotated TypeScript. A `.js` file is
+    dropped when a TypeScript file of the same stem exists in the same package, or when it
+    carries compiler output markers (source map comment, tsc's CommonJS/async helpers).
+    """
+    ts_stems: dict[str, set[str]] = defaultdict(set)
+    for d in docs:
+        stem = _stem(d["path"], _TS_EXT)
+        if stem is not None:
+            ts_stems[d["source"]].add(stem)
+    out = []
+    for d in docs:
+        if d["lang"] == "JavaScript":
+            stem = _stem(d["path"], _JS_EXT)
+            if (stem is not None and stem in ts_stems.get(d["source"], ())) or _COMPILED_JS.search(
+                d["text"]
+            ):
+                continue
+        out.append(d)
+    return out
+
+
+def _keep(lang: str, text: str) -> bool:
+    """TypeScript samples without TypeScript-only syntax are valid JavaScript: not kept."""
+    return lang != "TypeScript" or TS_ONLY.search(text) is not None
 
 
 def _lines_window(lines: list[str], n: int, rng: random.Random) -> str:
@@ -86,16 +133,20 @@ def make_samples(docs: list[dict], per_lang: int, rng: random.Random) -> list[tu
             nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
             if len(nonblank) < 2:
                 continue
-            if len(lines) <= 120:
-                out.append((lang, "\n".join(lines)))
-            else:
-                out.append((lang, "\n".join(lines[: rng.randint(20, 120)])))
-            for k in range(budget):
+            head = "\n".join(lines if len(lines) <= 120 else lines[: rng.randint(20, 120)])
+            if _keep(lang, head):
+                out.append((lang, head))
+            # TypeScript windows without TypeScript-only syntax are dropped, so draw more tries
+            kept, tries = 0, budget * (3 if lang == "TypeScript" else 1)
+            for k in range(tries):
+                if kept >= budget:
+                    break
                 # mostly snippet-sized windows (3-15 lines), some 10-line and longer ones
                 n = (10, rng.randint(3, 15), rng.randint(3, 15), rng.randint(3, 40))[k % 4]
                 w = _lines_window(lines, n, rng)
-                if len(w.strip()) >= 15:
+                if len(w.strip()) >= 15 and _keep(lang, w):
                     out.append((lang, w))
+                    kept += 1
     return out
 
 
@@ -236,15 +287,22 @@ def update_manifest(models: Path, name: str, rel: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", default=os.environ.get("LANGID_CACHE", "/work/cache/langid"))
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--per-lang", type=int, default=SAMPLES_PER_LANG)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--l2", type=float, default=1e-6)
+    ap.add_argument("--dim-bits", type=int, default=16)
     args = ap.parse_args()
     cache = Path(args.cache)
     rng = random.Random(args.seed)
     docs = [json.loads(line) for line in (cache / "corpus.jsonl").open(encoding="utf-8")]
     labels = [ln.strip() for ln in (HERE / "labels.txt").read_text().splitlines() if ln.strip()]
     docs = [d for d in docs if d["lang"] in labels]
+    n_before = len(docs)
+    docs = drop_compiled_js(docs)
+    print(f"dropped {n_before - len(docs)} compiled JavaScript files", flush=True)
+    global DIM
+    DIM = 1 << args.dim_bits
     is_val = lambda d: int(hashlib.md5(d["path"].encode()).hexdigest(), 16) % 10 == 0  # noqa: E731
     train_docs = [d for d in docs if not is_val(d)]
     val_docs = [d for d in docs if is_val(d)]
@@ -255,7 +313,7 @@ def main() -> None:
     xtr, ytr = featurize(tr, labels)
     xva, yva = featurize(va, labels)
     print(f"features {time.time() - t0:.0f}s nnz/row {xtr.nnz / xtr.shape[0]:.0f}", flush=True)
-    w, b = train(xtr, ytr, len(labels), epochs=args.epochs, seed=args.seed, l2=1e-6)
+    w, b = train(xtr, ytr, len(labels), epochs=args.epochs, seed=args.seed, l2=args.l2)
     q, scale = quantize(w)
     pred_f = np.asarray(xva @ w + b).argmax(axis=1)
     pred_q = np.asarray((xva @ q.astype(np.float32)) * scale + b).argmax(axis=1)
@@ -274,6 +332,9 @@ def main() -> None:
     }
     print(json.dumps({k: v for k, v in report.items() if k.startswith("val")}))
     (cache / "val_report.json").write_text(json.dumps(report, indent=1))
+    with (cache / "val_samples.jsonl").open("w", encoding="utf-8") as f:
+        for lang, text in va:
+            f.write(json.dumps({"lang": lang, "text": text}) + "\n")
     export_onnx(q, scale, b, HERE / "model.onnx")
     (HERE / "config.json").write_text(json.dumps({"dim": DIM, "labels": labels}, indent=1) + "\n")
     update_manifest(HERE.parent, "langid", "langid/model.onnx")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pieces_lsp.analysis.languages import PLAINTEXT, known_languages, language_from_path
+from pieces_lsp.ml.langid import TS_ONLY
 from pieces_lsp.resources import grammars_dir
 
 if sys.version_info >= (3, 11):
@@ -325,32 +326,9 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
 ]
 _RULES = [(re.compile(p, f), lang, boost) for p, f, lang, boost in _RULES_SRC]
 
-# Syntax that exists in TypeScript and not in JavaScript. Without any of it, a text that parses
-# as both is more likely JavaScript (TypeScript code is mostly written with annotations), so
-# TypeScript then gets a penalty (models/langid/tune.py picks it on the validation split).
-_TS_ONLY = re.compile(
-    "|".join(
-        [
-            r"^\s*import\s+type\s",
-            r"\bas\s+(const|unknown|any|string|number)\b",
-            r"^\s*export\s+(declare\s+)?(interface|type|enum|abstract\s+class)\s+\w+",
-            r"^\s*(declare\s+|const\s+)+enum\s+\w+\s*\{",
-            r"^\s*(export\s+)?interface\s+\w+(<[^>]*>)?(\s+extends\s+[\w<>, .]+)?\s*\{",
-            r"^\s*type\s+[A-Z]\w*(<[^>]*>)?\s*=.*[^;];\s*$",
-            r"\bconstructor\s*\(\s*(private|public|protected|readonly)\s",
-            r"^\s*(private|public|protected|readonly)\s+(readonly\s+)?\w+\s*[?!]?\s*:\s*\S",
-            r"\bfunction\s*\*?\s*\w*\s*<\w+(\s+extends\s[^>]+)?(,\s*\w+[^>]*)?>\s*\(",
-            r"\(\s*\w+\??\s*:\s*[A-Za-z_]",
-            r",\s*\w+\??\s*:\s*(string|number|boolean|any|unknown)\b",
-            r"\)\s*:\s*[\w\[\]<>|.]+\s*(=>|\{)",
-            r"^\s*(const|let|var)\s+\w+\s*:\s*[\w\[\]<>|.]+\s*=.*;\s*$",
-            r"\bkeyof\s+\w|\b(Partial|Record|Readonly|ReturnType|Omit|Pick)<\w",
-            r"^\s*(readonly\s+)?\w+\??\s*:\s*(string|number|boolean|any|unknown|"
-            r"[A-Z]\w*(<[^>]*>)?)(\[\])?\s*;\s*$",
-        ]
-    ),
-    re.M,
-)
+# TypeScript-only syntax lives next to the features: build.py uses it to drop training windows
+# that are plain JavaScript labelled TypeScript.
+_TS_ONLY = TS_ONLY
 TS_ABSENT_PENALTY = 0.0  # log-score points (models/langid/tune.py)
 _ML_LET = re.compile(_LET, re.M)
 _FSHARP_IN_ML = [

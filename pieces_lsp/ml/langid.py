@@ -24,6 +24,34 @@ MAX_CHARS = 6000
 _TOKEN = re.compile(r"[A-Za-z_$@][\w$]*|\d+|[^\w\s]")
 _PRIME = np.uint64(1_000_003)
 
+# Syntax that exists in TypeScript and not in JavaScript. Without any of it, a text that parses
+# as both is more likely JavaScript (TypeScript code is mostly written with annotations), so
+# TypeScript then gets a penalty (models/langid/tune.py picks it on the validation split), and
+# build.py drops TypeScript training windows without it (they would teach that plain JS is TS).
+TS_ONLY = re.compile(
+    "|".join(
+        [
+            r"^\s*import\s+type\s",
+            r"\bas\s+(const|unknown|any|string|number)\b",
+            r"^\s*export\s+(declare\s+)?(interface|type|enum|abstract\s+class)\s+\w+",
+            r"^\s*(declare\s+|const\s+)+enum\s+\w+\s*\{",
+            r"^\s*(export\s+)?interface\s+\w+(<[^>]*>)?(\s+extends\s+[\w<>, .]+)?\s*\{",
+            r"^\s*type\s+[A-Z]\w*(<[^>]*>)?\s*=.*[^;];\s*$",
+            r"\bconstructor\s*\(\s*(private|public|protected|readonly)\s",
+            r"^\s*(private|public|protected|readonly)\s+(readonly\s+)?\w+\s*[?!]?\s*:\s*\S",
+            r"\bfunction\s*\*?\s*\w*\s*<\w+(\s+extends\s[^>]+)?(,\s*\w+[^>]*)?>\s*\(",
+            r"\(\s*\w+\??\s*:\s*[A-Za-z_]",
+            r",\s*\w+\??\s*:\s*(string|number|boolean|any|unknown)\b",
+            r"\)\s*:\s*[\w\[\]<>|.]+\s*(=>|\{)",
+            r"^\s*(const|let|var)\s+\w+\s*:\s*[\w\[\]<>|.]+\s*=.*;\s*$",
+            r"\bkeyof\s+\w|\b(Partial|Record|Readonly|ReturnType|Omit|Pick)<\w",
+            r"^\s*(readonly\s+)?\w+\??\s*:\s*(string|number|boolean|any|unknown|"
+            r"[A-Z]\w*(<[^>]*>)?)(\[\])?\s*;\s*$",
+        ]
+    ),
+    re.M,
+)
+
 
 @lru_cache(maxsize=1)
 def config() -> dict:
