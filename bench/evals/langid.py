@@ -17,12 +17,8 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-DEFAULT_EVALS = pathlib.Path("/work/shared/evals")
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from _common import pct, run_alone
 
 
 def evaluate(evals_dir: pathlib.Path) -> dict:
@@ -60,8 +56,8 @@ def evaluate(evals_dir: pathlib.Path) -> dict:
         "accuracy_all_snippet_rows": acc(all_snip, preds),
         "rows_supported": float(len(in_list)),
         "rows_unsupported": float(len(rows) - len(in_list)),
-        "ms_p50": _pct(times, 0.5),
-        "ms_p95": _pct(times, 0.95),
+        "ms_p50": pct(times, 0.5),
+        "ms_p95": pct(times, 0.95),
     }
     # ablations on the supported rows
     model_only = [None] * len(rows)
@@ -115,12 +111,5 @@ def evaluate(evals_dir: pathlib.Path) -> dict:
     return {"task": "langid", "metrics": metrics, "table": "\n".join(lines)}
 
 
-def main() -> None:
-    evals = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_EVALS
-    root = pathlib.Path(__file__).resolve().parents[2]
-    sys.path.insert(0, str(root))
-    print(evaluate(evals)["table"])
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(evaluate)
