@@ -270,6 +270,24 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
     (r"^\s*(interface|type)\s+\w+(<[^>]*>)?\s*(=|\{)", _F, "TypeScript", 1.5),
     (r"\w\s*:\s*(string|number|boolean|void|any|unknown)(\[\])?\s*[,)=;{]", 0, "TypeScript", 2.0),
     (r"\brequire\(['\"][\w./@-]+['\"]\)", 0, "JavaScript", 1.0),
+    # The JavaScript runtime's own objects: equal evidence for JavaScript and TypeScript, so
+    # they lift the pair over look-alikes (C-family, R, Zig) without choosing between the two.
+    *(
+        (rx, 0, lang, 1.5)
+        for rx in (
+            r"\bconsole\.(log|error|warn|info)\s*\(",
+            r"\bprocess\.(argv|exit|env)\b",
+            r"\b(parseInt|parseFloat)\s*\(",
+            r"\bdocument\.(getElementById|querySelector)",
+        )
+        for lang in ("JavaScript", "TypeScript")
+    ),
+    # C# rather than C / Java: .NET names Java and C do not have
+    (r"\bConsole\.(Error|Out)\.(Write|WriteLine)\(", 0, "C#", 3.0),
+    (r"\bMath\.(Sqrt|Abs|Pow|Floor|Ceiling|Round|Max|Min)\(", 0, "C#", 2.0),
+    (r"\b(Dictionary|Span|ReadOnlySpan|IEnumerable|IList|IReadOnlyList|HashSet)<", 0, "C#", 1.5),
+    (r"\b(int|string|double|char|bool)\[,+\]", 0, "C#", 2.0),
+    (r"\.(Count|Length)\b(?!\()", 0, "C#", 0.5),
     # F# rather than OCaml: .NET attributes, indentation-scoped modules, `let mutable`
     (r"^\s*\[<\w+(\(.*\))?(;\s*\w+(\(.*\))?)*>\]", _F, "F#", 3.0),
     (r"^\s*let\s+mutable\s", _F, "F#", 2.5),

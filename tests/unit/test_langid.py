@@ -173,7 +173,11 @@ PHP_NO_TAG = """class Cart
 
 def test_typescript_only_syntax_is_evidence_and_its_absence_can_be_a_penalty():
     assert rule_boosts(TS_TYPED)["TypeScript"] > 0
-    assert rule_boosts(JS_PLAIN, ts_absent_penalty=0.5)["TypeScript"] < 0
+    plain = rule_boosts(JS_PLAIN, ts_absent_penalty=0.5)
+    assert plain["TypeScript"] < plain.get("JavaScript", 0.0)
+    # the JavaScript runtime (console, process) is evidence for both, never between them
+    node = rule_boosts("console.log(process.argv[2]);\n")
+    assert node["JavaScript"] == node["TypeScript"] == 3.0
     # an object literal is not a type annotation
     assert rule_boosts("f({a: 1, b: 2, c: 3});\n", ts_absent_penalty=0.5)["TypeScript"] < 0
 
