@@ -282,6 +282,26 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
         )
         for lang in ("JavaScript", "TypeScript")
     ),
+    # PHP rather than Perl / C-family: `$var = ...` without Perl's `my`, and PHP's builtins
+    (r"^\s*\$\w+\s*=\s*[^=~]", _F, "PHP", 1.5),
+    (
+        r"\b(count|strlen|explode|implode|isset|array_\w+|str_\w+|intval|is_numeric)\(\$",
+        0,
+        "PHP",
+        2.0,
+    ),
+    # Dart rather than Java / C++: an untyped or void `main()`, `print(...);`, Dart's core names
+    (r"^(void\s+)?main\s*\(\s*(List<String>\s+\w+)?\s*\)\s*(async\s*)?\{", _F, "Dart", 3.0),
+    (r"^\s*print\(.*\);\s*$", _F, "Dart", 1.5),
+    (
+        r"\b(int|double|num)\.(parse|tryParse)\(|\bstdout\.write(ln)?\(|\.isNegative\b|~/",
+        0,
+        "Dart",
+        2.0,
+    ),
+    # Lua rather than Julia / Python: the io library and `..` concatenation
+    (r"\bio\.(open|read|write|input|output|lines|close)\(", 0, "Lua", 2.0),
+    (r"[\"')\w]\s*\.\.\s*[\"'(\w]", 0, "Lua", 1.0),
     # C# rather than C / Java: .NET names Java and C do not have
     (r"\bConsole\.(Error|Out)\.(Write|WriteLine)\(", 0, "C#", 3.0),
     (r"\bMath\.(Sqrt|Abs|Pow|Floor|Ceiling|Round|Max|Min)\(", 0, "C#", 2.0),

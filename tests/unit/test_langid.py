@@ -238,3 +238,21 @@ def test_unlisted_model_is_a_clear_error(tmp_path: Path):
     (tmp_path / "manifest.json").write_text(json.dumps({"format": 1, "models": []}))
     with pytest.raises(ModelFileError, match="not listed"):
         runtime.verify("langid", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "winner", "losers"),
+    [
+        ("main() {\n  var n = int.parse('42');\n  print(n ~/ 5);\n}\n", "Dart", ("Java", "C++")),
+        (
+            'local f = io.open("notes.txt", "r")\nprint("read: " .. f:read("*a"))\nf:close()\n',
+            "Lua",
+            ("Julia", "Python"),
+        ),
+        ("$total = 0;\nforeach ($prices as $p) {\n    $total += count($p);\n}\n", "PHP", ("Perl",)),
+        ('if (n < 0) {\n    Console.Error.WriteLine("negative");\n}\n', "C#", ("C", "Java")),
+    ],
+)
+def test_idiom_markers_favour_the_right_language(text: str, winner: str, losers: tuple[str, ...]):
+    boosts = rule_boosts(text)
+    assert all(boosts.get(winner, 0.0) > boosts.get(loser, 0.0) for loser in losers)
