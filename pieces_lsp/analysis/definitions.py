@@ -206,8 +206,13 @@ def main_definition(parsed: Parsed) -> Definition | None:
     if not found.definitions:
         return None
     lines = parsed.source.split(b"\n")
-    code_lines = [i for i, ln in enumerate(lines) if ln.strip()]
-    if not code_lines:
+    # prefix[i] = non-blank lines before line i, so a definition's cover is one subtraction
+    # (a 10k-line file with thousands of definitions stays linear).
+    prefix = [0]
+    for ln in lines:
+        prefix.append(prefix[-1] + (1 if ln.strip() else 0))
+    total = prefix[-1]
+    if not total:
         return None
     modules = {d.name for d in found.definitions if d.kind == "module"}
     best: Definition | None = None
@@ -218,10 +223,12 @@ def main_definition(parsed: Parsed) -> Definition | None:
             continue
         if d.container is not None and d.container not in modules:
             continue
-        cover = sum(1 for i in code_lines if d.start_line <= i <= d.end_line)
+        start = min(max(d.start_line, 0), len(lines))
+        end = min(max(d.end_line + 1, start), len(lines))
+        cover = prefix[end] - prefix[start]
         if cover > best_cover:
             best, best_cover = d, cover
-    if best is None or best_cover < max(1, 0.34 * len(code_lines)):
+    if best is None or best_cover < max(1, 0.34 * total):
         return None
     return best
 

@@ -22,6 +22,19 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+HEAD_CHARS = 16 * 1024
+"""Language, kind, frameworks, titles, tags and links are read from the first 16K characters:
+they are settled long before that, and a 1 MB paste must still enrich in milliseconds. Secrets
+are always searched in the whole text; a template is only made for text within this bound."""
+
+
+def _head(content: str) -> str:
+    if len(content) <= HEAD_CHARS:
+        return content
+    cut = content.rfind("\n", 0, HEAD_CHARS)
+    return content[: cut + 1] if cut > HEAD_CHARS // 2 else content[:HEAD_CHARS]
+
+
 _MARKDOWN = re.compile(
     r"^\s{0,3}(?:#{1,6}\s|[-*+]\s+\S|\d+[.)]\s+\S|>\s|```|~~~)|\[[^\]\n]+\]\([^)\s]+\)|"
     r"\*\*[^*\n]+\*\*|`[^`\n]+`",
@@ -142,10 +155,11 @@ def analyze(
 
     started = time.perf_counter()
     out = Analysis(language=PLAINTEXT)
+    text = _head(content)
     guess = _guard(
         out,
         "language",
-        lambda: langid.identify(content, filename=filename, language_id=language_id),
+        lambda: langid.identify(text, filename=filename, language_id=language_id),
         None,
     )
     if guess is not None:
@@ -154,7 +168,7 @@ def analyze(
         out.language_source = guess.source
     lang = out.language
 
-    k = _guard(out, "kind", lambda: kind.classify(content), None)
+    k = _guard(out, "kind", lambda: kind.classify(text), None)
     if k is not None:
         out.kind, out.code_share = k.kind, k.code_share
     # Text the user said is code (a file name or languageId) is code, whatever it looks like.
@@ -164,24 +178,26 @@ def analyze(
     elif out.kind == "prose" and not told:
         # A language model asked about prose still names its closest language; prose is
         # Markdown when it uses Markdown's syntax and plain text otherwise.
-        lang = out.language = "markdown" if _MARKDOWN.search(content) else PLAINTEXT
+        lang = out.language = "markdown" if _MARKDOWN.search(text) else PLAINTEXT
 
     parsed = None
     if lang != PLAINTEXT:
-        parsed = _guard(out, "parse", lambda: parsing.parse(content, lang), None)
+        parsed = _guard(out, "parse", lambda: parsing.parse(text, lang), None)
+        if parsed is not None and parsed.too_deep:
+            parsed = None  # pathological nesting: the text-level fallbacks take over
     out.secrets = _guard(out, "secrets", lambda: secrets.findings(content), [])
-    out.imports = _guard(out, "imports", lambda: imports.imports(content, lang, parsed), [])
+    out.imports = _guard(out, "imports", lambda: imports.imports(text, lang, parsed), [])
     out.frameworks = _guard(
         out,
         "frameworks",
-        lambda: frameworks.detect(content, lang, parsed=parsed, imported=out.imports),
+        lambda: frameworks.detect(text, lang, parsed=parsed, imported=out.imports),
         [],
     )
     titled = _guard(
         out,
         "describe",
         lambda: describe.describe(
-            content, lang, parsed, frameworks=out.frameworks, imports=out.imports
+            text, lang, parsed, frameworks=out.frameworks, imports=out.imports
         ),
         None,
     )
@@ -190,10 +206,10 @@ def analyze(
     out.tags = _guard(
         out,
         "tags",
-        lambda: tags.tags(content, lang, parsed, frameworks=out.frameworks, imports=out.imports),
+        lambda: tags.tags(text, lang, parsed, frameworks=out.frameworks, imports=out.imports),
         [],
     )
-    out.links = _guard(out, "links", lambda: links.extract_links(content), [])
+    out.links = _guard(out, "links", lambda: links.extract_links(text), [])
     ws = Path(workspace) if workspace else None
     out.related_links = _guard(
         out,
@@ -204,7 +220,7 @@ def analyze(
         ],
         [],
     )
-    if out.kind != "prose":
+    if out.kind != "prose" and text is content:
         out.template = _guard(
             out, "template", lambda: template.template(content, lang, parsed), None
         )

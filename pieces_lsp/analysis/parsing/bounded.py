@@ -18,6 +18,9 @@ from pieces_lsp.analysis.parsing.registry import grammar
 
 MAX_PARSE_BYTES = 256 * 1024
 DEFAULT_TIMEOUT_MS = 60.0
+MAX_TREE_DEPTH = 400
+"""Deeper trees (20,000 nested brackets, a 10,000-term sum) crash some tree-sitter node
+queries in C and make parent lookups slow; no real snippet nests this deep."""
 _CHUNK = 64 * 1024
 
 
@@ -37,6 +40,23 @@ class Parsed:
 
     def text(self, node: Node) -> str:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    @property
+    def too_deep(self) -> bool:
+        """Whether the tree nests deeper than MAX_TREE_DEPTH (walked with a cursor, ~0.1 µs a
+        node, stopping as soon as the limit is passed)."""
+        cursor = self.tree.walk()
+        depth = 0
+        while True:
+            if cursor.goto_first_child():
+                depth += 1
+                if depth > MAX_TREE_DEPTH:
+                    return True
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return False
+                depth -= 1
 
     @property
     def quality(self) -> float:
