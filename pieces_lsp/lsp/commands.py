@@ -12,10 +12,10 @@ from lsprotocol import types
 
 from pieces_lsp.errors import ValidationError
 from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
-from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg
+from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg, range_arg
 from pieces_lsp.lsp.errors import clean_errors
 from pieces_lsp.lsp.progress import run_with_progress
-from pieces_lsp.lsp.selection import draft_from_args, workspace_root
+from pieces_lsp.lsp.selection import draft_from_args, selection_text, workspace_root
 from pieces_lsp.lsp.state import PiecesServer
 from pieces_lsp.model import ListQuery, SnippetPatch, validate_content
 
@@ -62,11 +62,20 @@ def register(server: PiecesServer) -> None:
     @command("pieces.analyze")
     async def analyze(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         obj = single_object(args)
-        if "content" not in obj:
-            raise ValidationError("content", "is required")
-        content = validate_content(obj["content"])
         filename = opt_str(obj, "filename")
         language_id = opt_str(obj, "languageId")
+        uri = opt_str(obj, "uri")
+        if uri and "content" not in obj:
+            # A preview of a selection: the editor need not send the text it already sent us.
+            rng = range_arg(obj["range"]) if obj.get("range") is not None else None
+            text, doc_language = selection_text(ls, uri, rng)
+            language_id = language_id or doc_language
+            filename = filename or uri
+        elif "content" not in obj:
+            raise ValidationError("content", "is required (or give uri and range)")
+        else:
+            text = obj["content"]
+        content = validate_content(text)
         workspace = workspace_root(ls)
         result = await ls.run(
             lambda: ls.services.enricher.enrich(

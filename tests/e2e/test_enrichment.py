@@ -191,3 +191,21 @@ async def test_completion_inserts_the_template_with_tab_stops(client: LanguageCl
     assert item.insert_text_format == types.InsertTextFormat.Snippet
     assert item.text_edit is not None and item.text_edit.new_text == saved["template"]
     assert unescape_template(item.text_edit.new_text) == API
+
+
+async def test_analyze_a_selection_of_an_open_document(client: LanguageClient, tmp_path):
+    uri = (tmp_path / "view.jsx").as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="javascriptreact", version=1, text="// header\n" + COMPONENT
+            )
+        )
+    )
+    selection = {"start": {"line": 1, "character": 0}, "end": {"line": 7, "character": 0}}
+    result = await cmd(client, "pieces.analyze", {"uri": uri, "range": selection})
+    assert result["language"] == "javascriptreact"
+    assert "react" in result["frameworks"]
+    with pytest.raises(JsonRpcException) as err:
+        await cmd(client, "pieces.analyze", {"languageId": "python"})
+    assert err.value.code == -32602 and "content" in err.value.message
