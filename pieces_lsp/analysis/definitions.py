@@ -40,7 +40,9 @@ _VALUE_KINDS = frozenset({"constant", "variable"})
 
 # Leaf node types that name something. Types (type_identifier) and members (property/field
 # identifiers) are names too, but never local variables: `LOCAL_NAME_TYPES` is the subset a
-# template may rename.
+# template may rename. `variable` (Haskell, PowerShell with its `$`) and `varname` (Perl, without
+# its sigil), Dart's `$name` in a string and OCaml's `value_name`/`value_pattern` exist in none of
+# the other grammars.
 NAME_TYPES = frozenset(
     {
         "identifier",
@@ -55,10 +57,38 @@ NAME_TYPES = frozenset(
         "package_identifier",
         "namespace_identifier",
         "variable_name",
+        "variable",
+        "varname",
+        "identifier_dollar_escaped",
+        "value_name",
+        "value_pattern",
     }
 )
-LOCAL_NAME_TYPES = frozenset({"identifier", "simple_identifier", "name"})
-_PARAM_NAME_TYPES = frozenset({"identifier", "simple_identifier", "name", "variable_name"})
+LOCAL_NAME_TYPES = frozenset(
+    {
+        "identifier",
+        "simple_identifier",
+        "name",
+        "variable",
+        "varname",
+        "identifier_dollar_escaped",
+        "value_name",
+        "value_pattern",
+    }
+)
+_PARAM_NAME_TYPES = frozenset(
+    {
+        "identifier",
+        "simple_identifier",
+        "name",
+        "variable_name",
+        "variable",
+        "varname",
+        "value_pattern",
+    }
+)
+# Parameter groups to look into: Dart's `[int a, int b]` and `{required String c}`.
+_PARAM_GROUPS = frozenset({"optional_formal_parameters"})
 _DOT_TOKENS = frozenset({".", "->", "::", "?.", "?->", "&.", "!."})
 _RECEIVERS = frozenset({"self", "&self", "&mut self", "mut self", "cls", "this", "$this"})
 _IMPORT_TYPE = re.compile(
@@ -83,14 +113,26 @@ _WRAPPERS = frozenset(
         "field_declaration",
         "property_declaration",
         "ambient_declaration",
+        "implementation_definition",
+        "value_definition",
+    }
+)
+# Wrappers that are ordinary blocks in other grammars (Go has a `statement_list` too).
+_LANGUAGE_WRAPPERS = frozenset(
+    {
+        ("statement_list", "powershell"),
+        ("declarations", "haskell"),
+        ("declaration_expression", "fsharp"),
     }
 )
 _SKIP_BEFORE_DOC = frozenset(
     {"attribute_item", "decorator", "annotation", "marker_annotation", "attribute_list"}
 )
 _COMMENT_MARKERS = re.compile(
-    r"^\s*(?:/\*\*+|/\*!?|\*+/|///?!?|//+|#+|--\[=*\[|--+|\]=*\]|;+|\*+(?!/)|=begin|=end|<#|#>)\s?"
+    r"^\s*(?:/\*\*+|/\*!?|\*+/|///?!?|//+|#>(?=\s*$)|#+|--\[=*\[|--+|\]=*\]|;+|\*+(?!/)|"
+    r"=begin|=end|<#|#>)\s?"
 )
+_HELP_KEYWORD = re.compile(r"^\.(?:SYNOPSIS|DESCRIPTION|PARAMETER|EXAMPLE|NOTES|OUTPUTS|INPUTS)\b")
 _DECORATOR_LINE = re.compile(r"^(?:@[\w.]+(?:\(.*\))?|#\[.*\])\s*$")
 _STRING_QUOTES = re.compile(r'^([A-Za-z]*)("""|\'\'\'|"|\'|`)(.*)\2$', re.S)
 _STRING_CONTENT_TYPES = frozenset(
@@ -103,6 +145,8 @@ _STRING_CONTENT_TYPES = frozenset(
     }
 )
 _STRING_TYPE = re.compile(r"string|^char_literal$|^heredoc_body$")
+_SEGMENT = re.compile(r"[A-Za-z_$][\w$]*[?!]?$")
+_HYPHENATED = re.compile(r"[A-Za-z_][\w-]*$")  # PowerShell's Verb-Noun names
 _NUMBER_TYPE = re.compile(r"integer|^number$|^int_literal$|^number_literal$|^decimal_integer")
 
 
@@ -284,17 +328,27 @@ def _from_query(
                 continue
             span = (node.start_byte, node.end_byte)
             previous = found.get(span)
-            # The same node can match a general and a specific pattern: methods win.
-            if previous is None or (previous[0] == "function" and kind == "method"):
-                params = caps.get("params")
+            params = caps.get("params")
+            # The same node can match a general and a specific pattern: methods win, and so
+            # does the pattern that found the parameters.
+            if (
+                previous is None
+                or (previous[0] == "function" and kind == "method")
+                or (previous[0] == kind and previous[3] is None and params)
+            ):
                 found[span] = (kind, node, name_nodes[-1], params[0] if params else None)
-    ordered = sorted(found.values(), key=lambda v: (v[1].start_byte, -v[1].end_byte))
+    spread = [
+        (kind, node, name_node, params_node, extent)
+        for kind, node, name_node, params_node in found.values()
+        if (extent := _extent(parsed, node)) is not None
+    ]
+    ordered = sorted(spread, key=lambda v: (v[4][0].start_byte, -v[4][1].end_byte))
     defs: list[Definition] = []
     nodes: list[Node] = []
     name_spans: set[tuple[int, int]] = set()
     stack: list[tuple[Node, Definition]] = []
-    for kind, node, name_node, params_node in ordered:
-        while stack and stack[-1][0].end_byte <= node.start_byte:
+    for kind, node, name_node, params_node, (first, last) in ordered:
+        while stack and stack[-1][0].end_byte <= first.start_byte:
             stack.pop()
         container = stack[-1][1] if stack else None
         if kind == "function" and (
@@ -304,7 +358,7 @@ def _from_query(
             kind = "method"
         if kind == "class":
             kind = _class_flavour(parsed, node)
-        name = _last_segment(parsed.text(name_node))
+        name = _last_segment(parsed.text(name_node), parsed.language)
         if not name:
             continue
         name_spans.add((name_node.start_byte, name_node.end_byte))
@@ -312,17 +366,47 @@ def _from_query(
             name=name,
             kind=kind,
             params=_params(parsed, node, params_node),
-            signature=_signature(parsed, node),
-            docstring=_docstring(parsed, node),
-            start_line=node.start_point.row,
-            end_line=_end_line(node),
+            signature=_signature(parsed, first),
+            docstring=_docstring(parsed, first),
+            start_line=first.start_point.row,
+            end_line=_end_line(last),
             return_type=_return_type(parsed, node) if kind in ("function", "method") else None,
             container=container.name if container else None,
         )
         defs.append(d)
         nodes.append(node)
-        stack.append((node, d))
+        stack.append((last, d))
     return defs, nodes, name_spans, calls
+
+
+def _same_name(a: Node | None, b: Node) -> bool:
+    if a is None or a.type not in ("signature", "function", "bind"):
+        return False
+    name_a, name_b = a.child_by_field_name("name"), b.child_by_field_name("name")
+    return name_a is not None and name_b is not None and name_a.text == name_b.text
+
+
+def _extent(parsed: Parsed, node: Node) -> tuple[Node, Node] | None:
+    """First and last node of a definition some grammars spread over siblings, or None for a
+    node that only continues one: Dart writes a signature then its `function_body`; Haskell
+    a type signature then one `function` node per equation."""
+    if parsed.language == "dart":
+        nxt = node.next_named_sibling
+        if nxt is not None and nxt.type == "function_body":
+            return node, nxt
+    elif parsed.language == "haskell" and node.type in ("function", "bind"):
+        prev = node.prev_named_sibling
+        if prev is not None and prev.type != "signature" and _same_name(prev, node):
+            return None  # a later equation of the function above
+        first = prev if prev is not None and _same_name(prev, node) else node
+        last = node
+        while _same_name(last.next_named_sibling, node):
+            nxt = last.next_named_sibling
+            if nxt is None or nxt.type == "signature":
+                break
+            last = nxt
+        return first, last
+    return node, node
 
 
 _FLAVOURS = {
@@ -358,8 +442,9 @@ def _end_line(node: Node) -> int:
     return end.row - 1 if end.column == 0 and end.row > node.start_point.row else end.row
 
 
-def _last_segment(text: str) -> str:
-    m = re.search(r"[A-Za-z_$][\w$]*[?!]?$", text.strip())
+def _last_segment(text: str, language: str = "") -> str:
+    pattern = _HYPHENATED if language == "powershell" else _SEGMENT
+    m = pattern.search(text.strip())
     return m.group(0).lstrip("$") if m else text.strip()
 
 
@@ -368,7 +453,7 @@ def _call(parsed: Parsed, call_node: Node, callee: Node) -> Call | None:
     if len(text) > 200:
         text = text[-200:]
     text = re.sub(r"(?:::)?<[^<>()]*>$", "", text.rstrip())  # getBean<T>, collect::<Vec<_>>
-    name = _last_segment(text)
+    name = _last_segment(text, parsed.language)
     if not name or not re.match(r"[A-Za-z_$]", name):
         return None
     receiver = None
@@ -405,8 +490,9 @@ def _params(parsed: Parsed, node: Node, params_node: Node | None) -> tuple[str, 
                         if sub.type.endswith("parameters"):
                             items = list(sub.named_children)
                     break
-                if child.type == "parameter":
+                if child.type in ("parameter", "method_parameter"):
                     items.append(child)
+    items = [sub for item in items for sub in _ungroup(item)]
     out: list[str] = []
     for item in items:
         if "comment" in item.type or item.type in ("self_parameter", "this"):
@@ -415,6 +501,10 @@ def _params(parsed: Parsed, node: Node, params_node: Node | None) -> tuple[str, 
             if name not in _RECEIVERS and name not in out:
                 out.append(name)
     return tuple(out[:32])
+
+
+def _ungroup(item: Node) -> list[Node]:
+    return list(item.named_children) if item.type in _PARAM_GROUPS else [item]
 
 
 def _param_names(parsed: Parsed, node: Node) -> list[str]:
@@ -465,7 +555,7 @@ def _return_type(parsed: Parsed, node: Node) -> str | None:
         child = node.child_by_field_name(field)
         if child is not None:
             break
-    if child is None and parsed.language in ("java", "c", "cpp", "csharp"):
+    if child is None and parsed.language in ("java", "c", "cpp", "csharp", "zig"):
         child = node.child_by_field_name("type")
     if child is None and parsed.language == "kotlin":
         seen_params = False
@@ -495,10 +585,19 @@ def _docstring(parsed: Parsed, node: Node) -> str | None:
                 s = first.named_children[0]
                 if s.type == "string":
                     return _clean_doc(_strip_quotes(parsed.text(s)))
+    if parsed.language in ("elixir", "julia"):
+        doc = _doc_string_above(parsed, node)
+        if doc is not None:
+            return doc
     anchor = node
-    while anchor.parent is not None and anchor.parent.type in _WRAPPERS:
+    while anchor.parent is not None and (
+        anchor.parent.type in _WRAPPERS
+        or (anchor.parent.type, parsed.language) in _LANGUAGE_WRAPPERS
+    ):
         if anchor.parent.start_point.row < anchor.start_point.row - 3:
             break
+        if anchor.parent.type == "declarations" and anchor.prev_named_sibling is not None:
+            break  # Haskell: only the first declaration's comment sits outside the list
         anchor = anchor.parent
     lines: list[str] = []
     row = anchor.start_point.row
@@ -506,13 +605,45 @@ def _docstring(parsed: Parsed, node: Node) -> str | None:
     while prev is not None and prev.type in _SKIP_BEFORE_DOC:
         row = prev.start_point.row
         prev = prev.prev_named_sibling
-    while prev is not None and "comment" in prev.type and prev.end_point.row >= row - 1:
-        lines.insert(0, parsed.text(prev))
+    while (
+        prev is not None
+        and ("comment" in prev.type or prev.type in ("haddock", "xml_doc"))
+        and prev.end_point.row >= row - 1
+    ):
+        text = parsed.text(prev)
+        if prev.type == "haddock":
+            text = re.sub(r"(?m)^(\s*--+)\s*[|^]", r"\1", text)
+        elif text.startswith("(*"):  # OCaml and F# block comments
+            text = re.sub(r"^\(\*+|\*+\)$", "", text)
+        lines.insert(0, text)
         row = prev.start_point.row
         prev = prev.prev_named_sibling
     if not lines:
         return None
     return _clean_doc("\n".join(lines))
+
+
+def _doc_string_above(parsed: Parsed, node: Node) -> str | None:
+    """Elixir's `@doc "..."` and Julia's docstring are strings written just above the code."""
+    prev = node.prev_named_sibling
+    if prev is None or prev.end_point.row < node.start_point.row - 1:
+        return None
+    if parsed.language == "julia" and prev.type == "string_literal":
+        text = _strip_quotes(parsed.text(prev))
+        # The conventional first block repeats the signature, indented: the prose follows it.
+        prose = [ln for ln in text.split("\n") if not ln.startswith(("    ", "\t"))]
+        return _clean_doc("\n".join(prose))
+    if parsed.language == "elixir" and prev.type == "unary_operator":
+        inner = prev.named_children[0] if prev.named_child_count else None
+        target = inner.child_by_field_name("target") if inner is not None else None
+        if target is None or parsed.text(target) not in ("doc", "moduledoc", "typedoc"):
+            return None
+        for arg in inner.named_children:
+            if arg.type == "arguments" and arg.named_child_count:
+                value = arg.named_children[0]
+                if value.type == "string":
+                    return _clean_doc(_strip_quotes(parsed.text(value)).strip())
+    return None
 
 
 def _strip_quotes(text: str) -> str:
@@ -528,6 +659,10 @@ def clean_comment(text: str) -> str:
         for _ in range(2):
             line = _COMMENT_MARKERS.sub("", line)
         line = re.sub(r"\*+/\s*$", "", line).strip()
+        if _HELP_KEYWORD.match(line):  # PowerShell comment-based help
+            if any(out):
+                break
+            continue
         if line.startswith("@") or line.startswith(":param") or line.startswith(":return"):
             break  # JSDoc/Javadoc/Sphinx tags: the summary is over
         out.append(line)
@@ -558,6 +693,9 @@ _LINE_METHOD = re.compile(
     r"(?!(?:if|for|while|switch|catch|return|sizeof|using|lock)\b)([A-Za-z_]\w*)\s*"
     r"(\(([^)]*)\))\s*(?:const\s*)?(?:throws\s+[\w., ]+)?\s*[{;]?\s*$"
 )
+# Objective-C methods outside their @implementation do not parse: `- (void)save:(id)x to:(id)y`.
+_LINE_OBJC_METHOD = re.compile(r"^(\s*)([-+])\s*\([^)]*\)\s*([A-Za-z_]\w*)()(.*)$")
+_OBJC_PARAM = re.compile(r":\s*(?:\([^)]*\))?\s*([A-Za-z_]\w*)")
 _C_FAMILY = frozenset({"java", "csharp", "c", "cpp", "dart", "groovy"})
 _LINE_KINDS = {
     "def": "function",
@@ -567,6 +705,8 @@ _LINE_KINDS = {
     "fn": "function",
     "object": "class",
     "record": "class",
+    "-": "method",
+    "+": "method",
 }
 
 
@@ -582,6 +722,8 @@ def _from_lines(parsed: Parsed) -> list[Definition]:
         m = _LINE_DEF.match(line)
         if m is None and c_family:
             m = _LINE_METHOD.match(line)
+        if m is None and parsed.language == "objective-c":
+            m = _LINE_OBJC_METHOD.match(line)
         if m:
             found.append((len(m.group(1).expandtabs()), i, m))
     if not found:
@@ -596,7 +738,9 @@ def _from_lines(parsed: Parsed) -> list[Definition]:
         if m.re is _LINE_METHOD:
             keyword = "method" if parsed.language in ("java", "csharp", "groovy") else "function"
         params: tuple[str, ...] = ()
-        if m.group(5) and _LINE_KINDS.get(keyword, keyword) in ("function", "method"):
+        if m.re is _LINE_OBJC_METHOD:
+            params = tuple(_OBJC_PARAM.findall(m.group(5) or ""))
+        elif m.group(5) and _LINE_KINDS.get(keyword, keyword) in ("function", "method"):
             names = [re.findall(r"[A-Za-z_$][\w$]*", p) for p in m.group(5).split(",")]
             picked = [_pick_param(parsed.language, ws) for ws in names if ws]
             params = tuple(p for p in picked if p and p not in _RECEIVERS)
@@ -654,7 +798,7 @@ def _walk(parsed: Parsed) -> tuple[list[Token], list[Literal], list[str], list[s
         node, in_import = stack.pop()
         budget -= 1
         ntype = node.type
-        if not in_import and _IMPORT_TYPE.search(ntype):
+        if not in_import and (_IMPORT_TYPE.search(ntype) or _zig_import(parsed, node)):
             in_import = True
         if "comment" in ntype:
             if len(comments) < 64:
@@ -705,6 +849,15 @@ def _walk(parsed: Parsed) -> tuple[list[Token], list[Literal], list[str], list[s
     tokens.sort(key=lambda t: t.start)
     literals.sort(key=lambda x: x.start)
     return tokens, literals, comments, returns
+
+
+def _zig_import(parsed: Parsed, node: Node) -> bool:
+    """Zig imports are declarations: `const std = @import("std");`."""
+    if parsed.language != "zig" or node.type != "variable_declaration":
+        return False
+    return any(
+        c.type == "builtin_function" and parsed.text(c).startswith("@import") for c in node.children
+    )
 
 
 def _string_literal(parsed: Parsed, node: Node, in_import: bool) -> Literal | None:

@@ -352,14 +352,18 @@ def _definition_title(
     if doc and len(doc.split()) >= 2 and doc.lower() != head.lower():
         lead = doc[:1].lower() + doc[1:] if doc[1:2].islower() else doc
         return fit(f"{head}: {lead}")
-    members = [
-        m.name
-        for m in defs
-        if m.container == d.name
-        and m.kind in ("method", "function")
-        and m.name != d.name
-        and m.name not in ("constructor", "init", "__init__")
-    ]
+    # A class declared and implemented in one snippet (Objective-C @interface + @implementation,
+    # C++ declarations + out-of-line bodies) lists each method once.
+    members = list(
+        dict.fromkeys(
+            m.name
+            for m in defs
+            if m.container == d.name
+            and m.kind in ("method", "function")
+            and m.name != d.name
+            and m.name not in ("constructor", "init", "__init__")
+        )
+    )
     if members:
         shown = members[:3]
         more = "" if len(members) <= 3 else ", …"
@@ -656,11 +660,14 @@ def explain(
         first_sentence = f"{lang_label} " + _definition_sentence(
             main, found.definitions, found.returns
         ).replace("Defines the", "code defining the", 1)
-        others = [
-            d
+        others = {
+            (d.name, d.kind)
             for d in found.definitions
-            if d.container is None and d is not main and d.kind not in ("variable", "constant")
-        ]
+            if d.container is None
+            and d is not main
+            and (d.name, d.kind) != (main.name, main.kind)  # a declaration and its body
+            and d.kind not in ("variable", "constant")
+        }
         if others:
             first_sentence = first_sentence[:-1] + f" (and {len(others)} more)."
     else:

@@ -23,7 +23,8 @@ _BINDING_PARENT = re.compile(
     r"assignment|declarator|let_declaration|short_var_declaration|var_spec|const_spec|"
     r"for_statement|for_in_clause|for_expression|enhanced_for|foreach|variable_declaration|"
     r"property_declaration|local_variable|with_item|as_pattern|catch|parameter|"
-    r"local_declaration|val_definition|var_definition|value_binding_pattern|binding"
+    r"local_declaration|val_definition|var_definition|value_binding_pattern|binding|"
+    r"initialized_variable_definition"
 )
 _BINDING_FIELDS = frozenset({"left", "name", "pattern", "declarator", "alias", None})
 _PATTERN_CONTAINERS = frozenset(
@@ -117,6 +118,10 @@ def _is_bound(token: Token, parsed: Parsed) -> bool:
     """Whether this occurrence binds the name (assignment target, declarator, loop variable)."""
     if token.type not in LOCAL_NAME_TYPES or token.after_dot or token.in_import:
         return False
+    if token.type == "varname":  # Perl: `my $name` is varname < scalar < variable_declaration
+        node = parsed.root.descendant_for_byte_range(token.start, token.end)
+        decl = node.parent.parent if node is not None and node.parent is not None else None
+        return decl is not None and decl.type == "variable_declaration"
     parent_type, field = token.parent_type, token.field
     if parent_type in _PATTERN_CONTAINERS or parent_type == "variable_name":
         node = parsed.root.descendant_for_byte_range(token.start, token.end)

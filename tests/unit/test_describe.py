@@ -109,3 +109,16 @@ def test_side_effects_from_table() -> None:
 def test_components_are_named_as_such() -> None:
     src = "export default function SearchBar({ query }) {\n  return <input value={query} />;\n}\n"
     assert _describe(src, "javascriptreact", frameworks=["react"])[0] == "SearchBar component"
+
+
+def test_a_class_declared_and_implemented_lists_each_method_once():
+    src = (
+        "@interface Greeter : NSObject\n- (NSString *)greet:(NSString *)name;\n@end\n\n"
+        "@implementation Greeter\n- (NSString *)greet:(NSString *)name {\n    return name;\n}\n"
+        "@end\n"
+    )
+    title, description = describe(
+        src, "objective-c", parse(src, "objective-c"), frameworks=[], imports=[]
+    )
+    assert title.count("greet") == 1
+    assert "more" not in description and description.count("greet") == 1

@@ -54,6 +54,123 @@ public class Loader {
 }
 
 
+# Languages whose identifiers are not `identifier` leaves, or whose definitions the templates
+# find through their own definitions.scm: language -> (snippet, names that must be tab stops).
+MORE_EXAMPLES: dict[str, tuple[str, set[str]]] = {
+    "dart": (
+        """\
+Future<String> download(String path, {int timeout = 30}) async {
+  final uri = Uri.parse('https://files.example.com/$path');
+  final body = await fetch(uri, timeout);
+  return body.trim(); // costs $1 {maybe}
+}
+""",
+        {"path", "timeout", "uri", "body"},
+    ),
+    "elixir": (
+        """\
+def notify(user, message) do
+  payload = %{to: user.email, text: message}
+  HTTPoison.post("https://hooks.example.com/notify", Jason.encode!(payload))
+end
+""",
+        {"user", "message", "https://hooks.example.com/notify"},
+    ),
+    "haskell": (
+        """\
+scaleAll :: Double -> [Double] -> [Double]
+scaleAll factor values = map (* factor) values
+""",
+        {"factor", "values"},
+    ),
+    "julia": (
+        """\
+function load_table(path, delim=',')
+    rows = readlines(path)
+    return [split(r, delim) for r in rows]
+end
+""",
+        {"path", "delim", "rows"},
+    ),
+    "zig": (
+        """\
+const std = @import("std");
+pub fn greet(writer: anytype, name: []const u8) !void {
+    try writer.print("hello {s}\\n", .{name});
+}
+""",
+        {"writer", "name"},
+    ),
+    "objective-c": (
+        """\
+- (void)saveNote:(NSString *)text toFile:(NSString *)fileName {
+    NSString *path = [@"/tmp/notes/" stringByAppendingString:fileName];
+    [text writeToFile:path atomically:YES];
+}
+""",
+        {"text", "fileName", "path"},
+    ),
+    "perl": (
+        """\
+sub fetch_json {
+    my ($url, $timeout) = @_;
+    my $ua = LWP::UserAgent->new(timeout => $timeout);
+    my $resp = $ua->get($url);
+    return decode_json($resp->content);
+}
+""",
+        {"url", "timeout", "ua", "resp"},
+    ),
+    "groovy": (
+        """\
+def backup(String source, int keepDays) {
+    def target = "/var/backups/app"
+    copyFiles(source, target)
+    prune(target, keepDays)
+}
+""",
+        {"source", "keepDays", "target", "/var/backups/app"},
+    ),
+    "ocaml": (
+        """\
+let rec take count items =
+  match items with
+  | [] -> []
+  | x :: rest -> if count <= 0 then [] else x :: take (count - 1) rest
+""",
+        {"count", "items"},
+    ),
+    "fsharp": (
+        """\
+let retry attempts (action: unit -> bool) =
+    let mutable left = attempts
+    while left > 0 && not (action ()) do
+        left <- left - 1
+""",
+        {"attempts", "action"},
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(MORE_EXAMPLES))
+def test_more_languages_round_trip_and_stops(language: str) -> None:
+    src, expected = MORE_EXAMPLES[language]
+    result = template(src, language, parse(src, language))
+    assert result is not None
+    assert expand(result) == src
+    names = {v for _n, v in re.findall(r"\$\{(\d+):((?:[^}\\]|\\.)*)\}", result)}
+    assert expected <= {expand(n) for n in names}
+
+
+def test_perl_sigils_stay_outside_tab_stops() -> None:
+    src, _names = MORE_EXAMPLES["perl"]
+    result = template(src, "perl", parse(src, "perl"))
+    assert result is not None
+    assert "\\$${" in result  # `$url` becomes an escaped `$` then the name's tab stop
+    changed = expand(result, {1: "endpoint"})
+    assert "my ($endpoint, $timeout) = @_;" in changed and "$ua->get($endpoint)" in changed
+
+
 @pytest.mark.parametrize("language", sorted(EXAMPLES))
 def test_round_trip_with_defaults(language: str) -> None:
     src = EXAMPLES[language]
