@@ -58,6 +58,13 @@ def _is_placeholder(value: str) -> bool:
 
 def find(text: str) -> list[Match]:
     """Non-overlapping matches, first rule wins (provider rules come before generic ones)."""
+    return list(_find(text))
+
+
+@lru_cache(maxsize=4)
+def _find(text: str) -> tuple[Match, ...]:
+    """One enrichment asks about the same text several times (findings, the title's and the
+    tags' redaction): scan it once."""
     allowed_lines = {i for i, line in enumerate(text.split("\n")) if ALLOW_MARKER in line}
     line_starts = [0]
     for m in re.finditer("\n", text):
@@ -77,7 +84,7 @@ def find(text: str) -> list[Match]:
             taken.append((start, end))
             out.append(Match(rule.id, start, end, line))
     out.sort(key=lambda x: x.start)
-    return out
+    return tuple(out)
 
 
 def _line_of(line_starts: list[int], offset: int) -> int:
