@@ -21,14 +21,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "bench" / "evals"))
 
-DEFAULT_EVALS = ROOT.parent / "shared" / "evals"
+from _common import DEFAULT_EVALS, pct  # noqa: E402
+
 TASKS = ["langid", "kind", "frameworks", "links", "secrets", "titles", "codesearch"]
-
-
-def _pct(samples: list[float], q: float) -> float:
-    s = sorted(samples)
-    return s[min(len(s) - 1, int(len(s) * q))]
 
 
 def _sample_texts(evals_dir: Path, n: int) -> list[tuple[str, str | None]]:
@@ -77,10 +74,10 @@ def enrichment_speed(evals_dir: Path, n: int = 300) -> str:
         "",
         "| path | p50 | p95 | max |",
         "|---|---|---|---|",
-        f"| in-process `analyze()` | {_pct(local, 0.5):.1f} ms | {_pct(local, 0.95):.1f} ms "
+        f"| in-process `analyze()` | {pct(local, 0.5):.1f} ms | {pct(local, 0.95):.1f} ms "
         f"| {max(local):.1f} ms |",
-        f"| server path (worker process, incl. IPC) | {_pct(remote, 0.5):.1f} ms "
-        f"| {_pct(remote, 0.95):.1f} ms | {max(remote):.1f} ms |",
+        f"| server path (worker process, incl. IPC) | {pct(remote, 0.5):.1f} ms "
+        f"| {pct(remote, 0.95):.1f} ms | {max(remote):.1f} ms |",
         "",
         f"Worker start + grammar/model load: {start_ms:.0f} ms (once, in the background after "
         "`initialized`).",
