@@ -72,11 +72,14 @@ class BasicEnricher:
         uri: str | None = None,
         workspace: str | None = None,
     ) -> Analysis:
-        lang = _editor_language(language) or language_from_path(uri) or PLAINTEXT
+        told = _editor_language(language)
+        from_path = None if told else language_from_path(uri)
+        lang = told or from_path or PLAINTEXT
+        source = "languageId" if told else "filename" if from_path else "none"
         return Analysis(
             language=lang,
             language_confidence=1.0 if lang != PLAINTEXT else 0.0,
-            language_source="languageId" if language else "filename",
+            language_source=source,
             title=_title_from(content, lang),
             tags=[] if lang == PLAINTEXT else [lang],
             secrets=secrets.findings(content),
