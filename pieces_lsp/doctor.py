@@ -37,15 +37,15 @@ def _grammars(_: Services) -> Check:
     if not folder.is_dir():
         return Check("grammars", "fail", f"data folder missing: {folder} (reinstall pieces-lsp)")
     from pieces_lsp.analysis.languages import known_languages
-    from pieces_lsp.analysis.secrets import rules
+    from pieces_lsp.secrets import load_rules
 
     try:
         langs = known_languages()
-        secret_rules = rules()
+        secret_rules = load_rules()
     except Exception as exc:  # report, never crash the doctor
         return Check("grammars", "fail", f"data tables unreadable: {type(exc).__name__}: {exc}")
     return Check(
-        "grammars", "ok", f"{len(langs)} languages, {len(secret_rules)} secret rules in {folder}"
+        "grammars", "ok", f"{len(langs)} languages, {len(secret_rules.rules)} secret rules in {folder}"
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from pieces_lsp.analysis import secrets  # noqa: E402
+from pieces_lsp import secrets  # noqa: E402
 from pieces_lsp.analysis.definitions import definitions  # noqa: E402
 from pieces_lsp.analysis.describe import TITLE_MAX, explain  # noqa: E402
 from pieces_lsp.analysis.parsing import parse  # noqa: E402

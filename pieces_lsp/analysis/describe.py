@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pieces_lsp.analysis import secrets
+from pieces_lsp import secrets
 from pieces_lsp.analysis.definitions import (
     Call,
     Definition,

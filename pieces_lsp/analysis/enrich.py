@@ -14,7 +14,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Protocol
 
-from pieces_lsp.analysis import secrets
+from pieces_lsp import secrets
 from pieces_lsp.analysis.languages import PLAINTEXT, language_from_path
 from pieces_lsp.analysis.pipeline import Analysis
 

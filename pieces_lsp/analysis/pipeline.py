@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pieces_lsp.analysis import secrets
+from pieces_lsp import secrets
 from pieces_lsp.analysis.languages import PLAINTEXT
 from pieces_lsp.model import SecretFinding
 

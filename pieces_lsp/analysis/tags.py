@@ -192,7 +192,7 @@ def tags(
         add(lib)
     if len(out) >= limit:
         return out
-    from pieces_lsp.analysis import secrets  # local: secrets loads its rules on first use
+    from pieces_lsp import secrets  # local: secrets loads its rules on first use
 
     scores, first = _keyword_scores(secrets.redact(text) if parsed is None else text, parsed)
     taken = set(out)

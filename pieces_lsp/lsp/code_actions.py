@@ -7,7 +7,8 @@ from typing import Any
 
 from lsprotocol import types
 
-from pieces_lsp.analysis import envfix, secrets
+from pieces_lsp import secrets
+from pieces_lsp.analysis import envfix
 from pieces_lsp.lsp.diagnostics import SOURCE
 from pieces_lsp.lsp.state import PiecesServer
 

@@ -11,7 +11,7 @@ import logging
 
 from lsprotocol import types
 
-from pieces_lsp.analysis import secrets
+from pieces_lsp import secrets
 from pieces_lsp.lsp.state import PiecesServer
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def compute(ls: PiecesServer, uri: str) -> list[types.Diagnostic]:
             "document skipped for secret scanning: over %d bytes or a very long line", MAX_DOCUMENT
         )
         return []
-    described = {r.id: r.description for r in secrets.rules()}
+    ruleset = secrets.load_rules()
     out = []
     for m in secrets.find(text):
         rng = types.Range(
@@ -49,7 +49,7 @@ def compute(ls: PiecesServer, uri: str) -> list[types.Diagnostic]:
         out.append(
             types.Diagnostic(
                 range=rng,
-                message=f"Possible secret: {described.get(m.rule, m.rule)}. Move it to an "
+                message=f"Possible secret: {ruleset.describe(m.rule)}. Move it to an "
                 "environment variable; pieces stores it redacted.",
                 severity=types.DiagnosticSeverity.Warning,
                 source=SOURCE,

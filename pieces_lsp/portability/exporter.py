@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pieces_lsp.analysis import secrets
+from pieces_lsp import secrets
 from pieces_lsp.errors import PortabilityError, UnsupportedFormatError
 from pieces_lsp.model import ListQuery, Snippet, content_hash
 from pieces_lsp.portability import jsonl, markdown

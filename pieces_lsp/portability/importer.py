@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pieces_lsp.analysis import secrets
+from pieces_lsp import secrets
 from pieces_lsp.errors import (
     PiecesError,
     PortabilityError,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pieces_lsp.analysis.secrets import redact
+from pieces_lsp.secrets import redact
 
 PREVIEW_LINES = 5
 PREVIEW_WIDTH = 120

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pieces_lsp.analysis.secrets import redact
+from pieces_lsp.secrets import redact
 from pieces_lsp.model import Snippet
 from pieces_lsp.search import text
 from pieces_lsp.search.fulltext import FullTextIndex, merge_weighted

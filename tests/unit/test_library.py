@@ -115,7 +115,7 @@ def test_usage_counter(library):
 
 
 def test_secrets_are_stored_redacted_never_raw(library):
-    key = "AKIA" + "Q3EXAMPLEKEY7ZZZ"
+    key = "AKIA" + "Q3EGUWB7TRAPX5NE"
     s = library.save(SnippetDraft(content=f'aws_key = "{key}"\n')).snippet
     assert [f.rule for f in s.secrets] == ["aws-access-key"]
     assert s.secrets[0].line == 0

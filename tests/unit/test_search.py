@@ -57,7 +57,7 @@ def schedule_jobs(queue):
         # the worker will retry failed jobs later
 """
 
-AWS_KEY = "AKIA" + "Q3EXAMPLE7ZZWX2M"  # built at run time: no secret-shaped literal in git
+AWS_KEY = "AKIA" + "Q3EGUWB7TRAPX5NE"  # built at run time: no secret-shaped literal in git
 PEM = (
     "-----BEGIN RSA PRIVATE KEY-----\n"
     "MIIEowIBAAKCAQEA7V0m0c2t2mVbQ9k3m9e1b7g5s1g8y2v6k3n7p9q1r3t5u7w9\n"

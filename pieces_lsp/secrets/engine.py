@@ -1,0 +1,170 @@
+"""One scan of a text: table rules, then the name-based detector, then allow markers.
+
+Table rules (provider formats) win over name-based candidates on the same span: their id says
+what the secret is. Every value passes the shared checks in `values` whatever found it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pieces_lsp.analysis.languages import language_from_path
+from pieces_lsp.secrets import allow, generic, values
+from pieces_lsp.secrets.context import TreeContext, is_test_path
+from pieces_lsp.secrets.rules import Rule, RuleSet, load
+
+# Lines longer than this (minified code, data blobs) are scanned by the name-based detector only
+# around its trigger words, so one 1 MB line cannot make a scan slow.
+_LONG_LINE = 4096
+_WINDOW = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    rule: str
+    kind: str
+    start: int  # character offsets of the secret value (no quotes)
+    end: int
+    line: int  # 0-based, as in LSP
+
+
+def _value_ok(rule: Rule, value: str, fake_words: tuple[str, ...]) -> bool:
+    if values.is_placeholder(value) or values.is_fake(value, fake_words):
+        return False
+    if rule.entropy and values.entropy(value) < rule.entropy:
+        return False
+    return not any(a.search(value) for a in rule.allow)
+
+
+def _rule_spans(rule: Rule, text: str, fake_words: tuple[str, ...]) -> list[tuple[int, int]]:
+    out = []
+    for m in rule.pattern.finditer(text):
+        start, end = m.span(rule.group)
+        if start < 0 or start == end:
+            continue
+        if _value_ok(rule, text[start:end], fake_words):
+            out.append((start, end))
+    return out
+
+
+def rule_matches(rule: Rule, text: str) -> list[Match]:
+    """One table rule alone, with the shared value checks (what the rule tests exercise)."""
+    fake = load().generic.fake_words
+    if not any(k in text.lower() for k in rule.keywords):
+        return []
+    starts = _line_starts(text)
+    return [
+        Match(rule.id, rule.kind, s, e, _line_of(starts, s))
+        for s, e in _rule_spans(rule, text, fake)
+    ]
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset) - 1
+
+
+def _generic_candidates(
+    text: str, starts: list[int], language: str | None, ruleset: RuleSet
+) -> list[generic.Candidate]:
+    cfg = ruleset.generic
+    out: list[generic.Candidate] = []
+    seen_lines: set[int] = set()
+    seen_windows: set[int] = set()
+    for hit in generic._GATE.finditer(text):
+        line = _line_of(starts, hit.start())
+        begin = starts[line]
+        end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+        if end - begin <= _LONG_LINE:
+            if line in seen_lines:
+                continue
+            seen_lines.add(line)
+            out.extend(generic.scan_line(text[begin:end], begin, language, cfg))
+        else:
+            w0 = max(begin, hit.start() - _WINDOW // 3)
+            if w0 // _WINDOW in seen_windows:
+                continue
+            seen_windows.add(w0 // _WINDOW)
+            w1 = min(end, w0 + _WINDOW)
+            out.extend(generic.scan_line(text[w0:w1], w0, language, cfg))
+    out.extend(generic.scan_text(text, language, cfg))
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """`spans` are sorted and disjoint, so their ends increase too: only the last span that
+    starts before `end` can reach past `start`."""
+    i = bisect.bisect_left(spans, (end, -1))
+    return i > 0 and spans[i - 1][1] > start
+
+
+def find(text: str, filename: str | None = None, language: str | None = None) -> list[Match]:
+    """Every secret in `text`, in order, non-overlapping.
+
+    `filename` and `language` are context: config files take unquoted values literally, code
+    does not, and a weak candidate inside a test is taken for a fixture."""
+    return list(_find(text, filename, language))
+
+
+@lru_cache(maxsize=8)
+def _find(text: str, filename: str | None, language: str | None) -> tuple[Match, ...]:
+    # One enrichment asks about the same text several times (findings, title, tags): scan once.
+    if not text or allow.snippet_allowed(text):
+        return ()
+    ruleset = load()
+    language = language or language_from_path(filename)
+    lowered = text.lower()
+    fake = ruleset.generic.fake_words
+    found: list[tuple[int, int, str, str]] = []
+    present: dict[str, bool] = {}
+    for rule in ruleset.rules:
+        hit = False
+        for k in rule.keywords:
+            if k not in present:
+                present[k] = k in lowered
+            if present[k]:
+                hit = True
+                break
+        if hit:
+            found.extend((s, e, rule.id, rule.kind) for s, e in _rule_spans(rule, text, fake))
+    # Provider formats first; among overlapping ones the earlier, longer match wins.
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    taken: list[tuple[int, int]] = []
+    kept: list[tuple[int, int, str, str]] = []
+    for f in found:
+        if taken and f[0] < taken[-1][1]:
+            continue
+        taken.append((f[0], f[1]))
+        kept.append(f)
+    starts = _line_starts(text)
+    candidates = _generic_candidates(text, starts, language, ruleset)
+    if candidates:
+        tree = TreeContext(text, language)
+        test_file = is_test_path(filename)
+        cfg = ruleset.generic
+        for c in sorted(candidates, key=lambda c: c.start):
+            if _overlaps(taken, c.start, c.end):
+                continue
+            value = text[c.start : c.end]
+            random_enough = values.looks_random(value, cfg.weak_min_length, cfg.weak_entropy)
+            if not random_enough and (test_file or tree.in_test(c.start)):
+                continue  # `password="secret123"` in a test is a fixture
+            bisect.insort(taken, (c.start, c.end))
+            kept.append((c.start, c.end, c.rule, "generic"))
+    allowed = allow.allowed_lines(text)
+    out = []
+    for s, e, rid, kind in sorted(kept):
+        line = _line_of(starts, s)
+        if line not in allowed:
+            out.append(Match(rid, kind, s, e, line))
+    return tuple(out)

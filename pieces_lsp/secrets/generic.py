@@ -1,0 +1,255 @@
+"""The name-based detector: a literal assigned to a name that says it is secret.
+
+Most leaked credentials have no provider prefix (`DB_PASSWORD=...`, `etsyApiKey: "..."`), so
+the name is the evidence. Candidates come from the usual syntaxes of code and configuration:
+assignments and comparisons, object keys, setter calls, XML elements, CLI flags and HTTP headers.
+Only the value is reported, so redaction keeps the quotes and the code stays valid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pieces_lsp.secrets import values
+from pieces_lsp.secrets.rules import GenericConfig
+
+# Quick gate: lines without one of these fragments cannot hold a candidate.
+_GATE = re.compile(
+    r"pass|pwd|pw\b|secret|token|key|auth|cred|salt|hmac|signature|bearer|cookie|session",
+    re.IGNORECASE,
+)
+_Q = r"""(?P<pre>@|[rRbBuUfFL]{1,2})?(?P<q>["'`])(?P<qv>(?:\\.|(?!(?P=q))[^\\\n]){0,400}?)(?P=q)"""
+_UNQUOTED = r"""(?P<uv>[^\s"'`,;]{1,400})"""
+_NAME = r"""[A-Za-z_$@][\w.$@-]{0,80}(?:\[[^\]\n]{0,40}\])?"""
+_OP = r"""(?P<op>:{1,3}=|=>|\?=|\.=|\|\|=|\?\?=|===|!==|==|!=|=|:{1,2})"""
+# Go / Kotlin / TypeScript put a type between the name and `=`: `var token string = "..."`.
+_TYPE = r"""(?:\s+(?P<type>[A-Za-z_][\w.*]{0,30}(?:\[\])?)(?=\s*:?=))?"""
+
+# name <op> value, where the name may be quoted (`"apiToken": "..."`) or typed (`char x[25] =`).
+_ASSIGN = re.compile(
+    rf"""(?:(?P<nq>["'`])(?P<qname>{_NAME})(?P=nq)|(?<![\w$@.-])(?P<name>{_NAME}){_TYPE})"""
+    rf"""\s*{_OP}\s*(?:{_Q}|{_UNQUOTED})"""
+)
+# "value" == name (a hard-coded check is as much a leak as an assignment).
+_REVERSED = re.compile(rf"""{_Q}\s*(?:===|!==|==|!=)\s*(?P<name>{_NAME})""")
+# setProperty("API_TOKEN", "value"), headers.put('X-Api-Key', 'value'), env.setdefault(...)
+_PAIR = re.compile(rf"""\(\s*(?P<nq>["'])(?P<name>[\w.\- ]{{1,80}})(?P=nq)\s*,\s*{_Q}""")
+# <password>value</password>, also across lines (scan_text)
+_XML = re.compile(r"""<(?P<name>[\w:.-]{1,80})>\s*(?P<xv>[^<>\s][^<>\n]{0,400}?)\s*</(?P=name)>""")
+# curl -u user:password, curl --user "user:password"
+_CURL_USER = re.compile(
+    r"""(?<![\w-])(?:-u|--user)\s*["']?(?P<user>[^\s:"'<>\[\]{}$]{1,80}):(?P<cv>[^\s"'<>\[\]{}$]{1,200})"""
+)
+# --api-key value, --password=value
+_FLAG = re.compile(rf"""(?<![\w-])--?(?P<name>[A-Za-z][\w-]{{1,60}})(?:=|\s+)(?:{_Q}|{_UNQUOTED})""")
+# password "value";  (nginx / conf style: name, blank, quoted value, end of statement)
+_SPACED = re.compile(rf"""^\s*(?P<name>[A-Za-z_][\w.-]{{0,80}})\s+{_Q}\s*;?\s*$""")
+# Authorization: Bearer abc..., X-Api-Key: abc...
+_HEADER = re.compile(
+    r"""(?P<name>Authorization|Proxy-Authorization|X-[\w-]*(?:Key|Token|Secret|Auth)[\w-]*)"""
+    r"""["']?\s*[:=,]\s*["']?(?:Bearer|Token|Basic|Bot|ApiKey)?\s*(?P<hv>[A-Za-z0-9._~+/=-]{8,400})""",
+    re.IGNORECASE,
+)
+
+_CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_PASSWORD_WORDS = ("pass", "pwd", "pw")
+CONFIG_LANGUAGES = frozenset(
+    {
+        "yaml",
+        "toml",
+        "ini",
+        "properties",
+        "dotenv",
+        "json",
+        "jsonc",
+        "xml",
+        "plaintext",
+        "conf",
+        "dockerfile",
+        "terraform",
+        "hcl",
+        "makefile",
+        "markdown",
+        "shellscript",
+        "env",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    rule: str
+    start: int  # offsets of the value in the scanned text
+    end: int
+    name: str
+    quoted: bool
+
+
+def name_parts(name: str) -> list[str]:
+    """`DB_PASSWORD` -> [db, password]; `etsyApiToken` -> [etsy, api, token]."""
+    parts: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+        parts.extend(p.lower() for p in _CAMEL.findall(chunk))
+    return parts
+
+
+def classify_name(name: str, cfg: GenericConfig) -> str | None:
+    """generic-password / generic-secret / generic-credential, or None when not suspicious."""
+    parts = name_parts(name)
+    if not parts:
+        return None
+    glued = "".join(parts)
+    if any(p in cfg.exclude for p in parts) or "public" in glued or "publishable" in glued:
+        return None
+    strong_long = [w for w in cfg.strong if len(w) >= 5]
+    strong_short = [w for w in cfg.strong if len(w) < 5]
+    joined = "_".join(parts)
+    if any(w.replace("_", "") in glued for w in strong_long) or any(
+        p in strong_short for p in parts
+    ):
+        if any(w in glued for w in ("password", "passwd", "passphrase")) or any(
+            p in _PASSWORD_WORDS or p.startswith("pass") for p in parts
+        ):
+            return "generic-password"
+        return "generic-secret"
+    if any(p in cfg.weak for p in parts) or joined.endswith("key"):
+        return "generic-credential"
+    return None
+
+
+def _value_ok(
+    value: str, rule: str, quoted: bool, language: str | None, cfg: GenericConfig
+) -> bool:
+    v = value.strip()
+    if values.is_placeholder(v) or values.is_trivial(v) or values.is_fake(v, cfg.fake_words):
+        return False
+    if rule == "generic-credential":
+        return values.looks_random(v, cfg.weak_min_length, cfg.weak_entropy)
+    if len(v) < cfg.min_length:
+        return False
+    if re.fullmatch(r"[A-Z][A-Z0-9_]{2,}", v):  # "GITHUB_TOKEN": the name of a variable
+        return False
+    if re.match(r"(?:https?|ftp|file)://|[./~]{1,2}/|/[\w.-]+/", v):  # a URL or a path
+        return False
+    words = v.split()
+    if len(words) >= 3 and (v[-1] in ":.?!" or any(w.lower() in _PROSE for w in words)):
+        return False  # a prompt or a message about the secret, not the secret
+    if not any(ch.isalnum() for ch in v):
+        return False  # punctuation only: a separator or a mask
+    if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", v):
+        return False  # snake_case words: the name of a setting, not its value
+    if not quoted:
+        in_config = language is None or language in CONFIG_LANGUAGES
+        if not in_config:
+            # In code an unquoted value is an expression; only a token-shaped one is a literal.
+            return (
+                bool(re.fullmatch(r"[A-Za-z0-9+/=_.~-]{16,}", v))
+                and values.looks_random(v, 16, 3.5)
+                and not re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", v)
+            )
+        if re.match(r"[A-Za-z_$@][\w.$@]*\s*[(\[]", v) or re.search(
+            r"getenv|environ\b|process\.env", v
+        ):
+            return False  # a call or subscript: an env lookup or a function result
+        if re.fullmatch(r"[a-z]+(?:[-_][a-z]+)*", v):
+            return False  # lower-case words: a mode or a name (`afakekey`, `shorter-version`)
+        if re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", v) and (
+            len(v) < 12 or not any(ch.isdigit() for ch in v)
+        ):
+            return False  # an identifier or attribute path: a reference, not a literal
+    return True
+    return True
+
+
+_PROSE = frozenset(
+    "enter your please invalid wrong incorrect must should required confirm forgot".split()
+)
+
+
+def _emit(
+    m: re.Match[str],
+    name: str,
+    language: str | None,
+    cfg: GenericConfig,
+    base: int,
+    value_group: str | None = None,
+) -> Candidate | None:
+    rule = classify_name(name, cfg)
+    if rule is None:
+        return None
+    if value_group is not None:
+        group, quoted = value_group, False
+    elif m.groupdict().get("qv") is not None:
+        group, quoted = "qv", True
+    else:
+        group, quoted = "uv", False
+    value = m.group(group)
+    if value is None:
+        return None
+    if not quoted:
+        value = re.split(r"\\[nrt\"']", value, maxsplit=1)[0].rstrip("'\"`)]};,")
+    if not _value_ok(value, rule, quoted, language, cfg):
+        return None
+    start = m.start(group)
+    return Candidate(rule, base + start, base + start + len(value), name, quoted)
+
+
+def scan_line(
+    line: str, base: int, language: str | None, cfg: GenericConfig, *, nested: bool = True
+) -> Iterator[Candidate]:
+    """Candidates on one line; `base` is the line's offset in the text."""
+    if not _GATE.search(line):
+        return
+    if '\\"' in line:
+        # JSON inside a string (`"{\\"password\\": \\"...\\"}"`): read the escaped quotes as
+        # quotes; the replacement keeps every offset.
+        line = line.replace('\\"', ' "')
+    for m in _ASSIGN.finditer(line):
+        op = m.group("op")
+        name = m.group("qname") or m.group("name") or ""
+        inner = m.group("qv")
+        if nested and inner and ("=" in inner or ":" in inner):
+            # Configuration inside a string (`"config.ini": "TOKEN=...\\n..."`): scan it too.
+            yield from scan_line(inner, base + m.start("qv"), language, cfg, nested=False)
+        if (
+            op in (":", "::")
+            and m.group("name")
+            and not (language is None or language in CONFIG_LANGUAGES or inner is not None)
+        ):
+            # `name: value` in code is a type annotation or a label unless the value is quoted
+            continue
+        typed = m.group("type")
+        if typed and classify_name(typed, cfg) is not None:
+            name = typed  # `String apiToken = ...`: the type came first, the name second
+        c = _emit(m, name, language, cfg, base)
+        if c is not None:
+            yield c
+    for pattern in (_REVERSED, _PAIR, _FLAG, _SPACED):
+        for m in pattern.finditer(line):
+            c = _emit(m, m.group("name"), language, cfg, base)
+            if c is not None:
+                yield c
+    for m in _CURL_USER.finditer(line):
+        c = _emit(m, "password", language, cfg, base, "cv")
+        if c is not None:
+            yield c
+    for m in _HEADER.finditer(line):
+        value = m.group("hv")
+        if values.is_placeholder(value) or values.is_fake(value, cfg.fake_words):
+            continue
+        if values.looks_random(value, 16, 3.0):
+            yield Candidate(
+                "generic-secret", base + m.start("hv"), base + m.end("hv"), m.group("name"), True
+            )
+
+
+def scan_text(text: str, language: str | None, cfg: GenericConfig) -> Iterator[Candidate]:
+    """Candidates whose syntax spans lines: `<apiToken>\\n  value\\n</apiToken>`."""
+    if "</" not in text:
+        return
+    for m in _XML.finditer(text):
+        c = _emit(m, m.group("name"), language, cfg, 0, "xv")
+        if c is not None:
+            yield c

@@ -1,0 +1,121 @@
+"""Is a candidate value a credential, or a placeholder, a reference or an obvious fake?
+
+Shared by every rule: a provider-shaped `ghp_xxxx...` in a README is documentation, and
+`${API_TOKEN}` is the fix the user already applied. Reporting those teaches users to ignore us.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        <[^<>]{1,80}> | \[[A-Za-z _-]{2,60}\] |            # <your-key>, [API KEY]
+        \$\{\{?[^}]*\}?\} | \$\([^)]*\) | \$[A-Za-z_][A-Za-z0-9_]* |   # ${VAR} ${{ x }} $(cmd) $VAR
+        %\([^)]*\)[sd] | %[sd] | \{\d*\} | \{[a-z_]+\} |   # %(x)s %s {0} {name}
+        \{\{[^}]*\}\} | \#\{[^}]*\} | <%=?[^%]*%> |        # {{ x }} #{x} <%= x %>
+        env\([^)]*\) | process\.env\.\w+ | os\.environ.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Interpolations inside a value (`"Bearer ${token}"`): an expression, not random punctuation.
+_TEMPLATE_INSIDE = re.compile(
+    r"""\$\{\{?\s*[\w.\[\]'"-]+\s*\}?\}|\{\{\s*[\w.|()'" -]+\s*\}\}|<redacted:|%\([a-z_]+\)s"""
+    r"""|#\{\s*[\w.@]+\s*\}"""
+)
+_RUN = re.compile(r"(.)\1{5,}")
+_TRIVIAL = frozenset(
+    [
+        "true",
+        "false",
+        "null",
+        "none",
+        "nil",
+        "undefined",
+        "required",
+        "optional",
+        "string",
+        "str",
+        "bytes",
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "key",
+        "value",
+        "bearer",
+        "basic",
+        "auth",
+        "empty",
+        "unset",
+        "default",
+        "disabled",
+        "enabled",
+        "changeme",
+        "admin",
+        "root",
+        "user",
+        "username",
+        "guest",
+        "test",
+        "testing",
+        "demo",
+    ]
+)
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character: random tokens score high, words and runs low."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def char_classes(value: str) -> int:
+    """How many of lower, upper, digit, other a value mixes (random tokens mix several)."""
+    return (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+
+
+def is_placeholder(value: str) -> bool:
+    """Documentation and templating, not a credential: `<your-key>`, `${VAR}`, `xxxx`, `****`."""
+    v = value.strip().strip("\"'`")
+    if not v:
+        return True
+    if _PLACEHOLDER.match(v) or _TEMPLATE_INSIDE.search(v):
+        return True
+    if len(set(v.lower())) <= 2:
+        return True
+    # A long run of one character (`sk_live_xxxxxxxx`, `AKIA0000000000000000`) is a mask.
+    for m in _RUN.finditer(v):
+        if m.group(1).lower() in "x*.#0-_z" or m.end() - m.start() >= len(v) // 2:
+            return True
+    return False
+
+
+def is_fake(value: str, fake_words: tuple[str, ...]) -> bool:
+    low = value.lower()
+    return any(w in low for w in fake_words)
+
+
+def is_trivial(value: str) -> bool:
+    return value.strip().lower() in _TRIVIAL
+
+
+def looks_random(value: str, min_length: int, min_entropy: float) -> bool:
+    """A machine-made token: long, mixed, high entropy, no spaces.
+
+    Hex strings get a lower bar (their alphabet caps entropy at 4 bits/char)."""
+    if len(value) < min_length or " " in value:
+        return False
+    if re.fullmatch(r"[0-9a-fA-F-]+", value):
+        hexdigits = value.replace("-", "")
+        return len(hexdigits) >= 16 and entropy(hexdigits) >= 2.8 and char_classes(hexdigits) >= 2
+    return entropy(value) >= min_entropy and char_classes(value) >= 2
