@@ -45,7 +45,9 @@ def _grammars(_: Services) -> Check:
     except Exception as exc:  # report, never crash the doctor
         return Check("grammars", "fail", f"data tables unreadable: {type(exc).__name__}: {exc}")
     return Check(
-        "grammars", "ok", f"{len(langs)} languages, {len(secret_rules.rules)} secret rules in {folder}"
+        "grammars",
+        "ok",
+        f"{len(langs)} languages, {len(secret_rules.rules)} secret rules in {folder}",
     )
 
 

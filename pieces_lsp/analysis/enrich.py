@@ -82,7 +82,7 @@ class BasicEnricher:
             language_source=source,
             title=_title_from(content, lang),
             tags=[] if lang == PLAINTEXT else [lang],
-            secrets=secrets.findings(content),
+            secrets=secrets.findings(content, filename=uri, language=lang),
         )
 
 

@@ -185,7 +185,9 @@ def analyze(
         parsed = _guard(out, "parse", lambda: parsing.parse(text, lang), None)
         if parsed is not None and parsed.too_deep:
             parsed = None  # pathological nesting: the text-level fallbacks take over
-    out.secrets = _guard(out, "secrets", lambda: secrets.findings(content), [])
+    out.secrets = _guard(
+        out, "secrets", lambda: secrets.findings(content, filename=filename, language=lang), []
+    )
     out.imports = _guard(out, "imports", lambda: imports.imports(text, lang, parsed), [])
     out.frameworks = _guard(
         out,

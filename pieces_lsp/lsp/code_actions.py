@@ -9,8 +9,9 @@ from lsprotocol import types
 
 from pieces_lsp import secrets
 from pieces_lsp.analysis import envfix
-from pieces_lsp.lsp.diagnostics import SOURCE
+from pieces_lsp.lsp.diagnostics import SOURCE, find_in
 from pieces_lsp.lsp.state import PiecesServer
+from pieces_lsp.secrets.allow import line_marker_comment
 
 _IMPORT_OS = re.compile(r"^\s*(import os\b|from os import)", re.MULTILINE)
 
@@ -22,19 +23,51 @@ def _range_json(rng: types.Range) -> dict[str, Any]:
     }
 
 
-def _secret_fix(
+def _secret_fixes(
     ls: PiecesServer, uri: str, diagnostic: types.Diagnostic
-) -> types.CodeAction | None:
+) -> list[types.CodeAction]:
     doc = ls.workspace.text_documents.get(uri)
     if doc is None or diagnostic.source != SOURCE:
-        return None
-    text = doc.source
+        return []
     start = doc.offset_at_position(diagnostic.range.start)
     end = doc.offset_at_position(diagnostic.range.end)
     # The document may have changed since the diagnostic: re-find the secret at that place.
-    match = next((m for m in secrets.find(text) if m.start == start and m.end == end), None)
+    match = next((m for m in find_in(doc) if m.start == start and m.end == end), None)
     if match is None:
+        return []
+    return [
+        a for a in (_env_fix(doc, uri, diagnostic, match), _allow_fix(doc, uri, diagnostic)) if a
+    ]
+
+
+def _allow_fix(doc: Any, uri: str, diagnostic: types.Diagnostic) -> types.CodeAction | None:
+    """A false positive: say so in the code, where the next reader (and scan) sees it."""
+    comment = line_marker_comment(doc.language_id)
+    if comment is None:
         return None
+    line = diagnostic.range.start.line
+    text = doc.lines[line].rstrip("\r\n") if line < len(doc.lines) else ""
+    line_start = doc.offset_at_position(types.Position(line=line, character=0))
+    end = doc.client_position_at_offset(line_start + len(text))
+    return types.CodeAction(
+        title="Not a secret: allow this line (pieces:allow-secret)",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=types.WorkspaceEdit(
+            changes={
+                uri: [
+                    types.TextEdit(range=types.Range(start=end, end=end), new_text=f"  {comment}")
+                ]
+            }
+        ),
+    )
+
+
+def _env_fix(
+    doc: Any, uri: str, diagnostic: types.Diagnostic, match: secrets.Match
+) -> types.CodeAction | None:
+    text = doc.source
+    start, end = match.start, match.end
     span = envfix.literal_span(text, start, end)
     if span is None:
         return None
@@ -79,9 +112,7 @@ def register(server: PiecesServer) -> None:
         uri = params.text_document.uri
         actions: list[types.CodeAction] = []
         for diagnostic in params.context.diagnostics:
-            fix = _secret_fix(ls, uri, diagnostic)
-            if fix is not None:
-                actions.append(fix)
+            actions.extend(_secret_fixes(ls, uri, diagnostic))
         rng = params.range
         if (rng.start.line, rng.start.character) != (rng.end.line, rng.end.character):
             selection = {"uri": uri, "range": _range_json(rng)}

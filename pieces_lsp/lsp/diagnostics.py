@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.workspace import TextDocument
 
 from pieces_lsp import secrets
 from pieces_lsp.lsp.state import PiecesServer
@@ -29,6 +31,12 @@ def _too_big(text: str) -> bool:
     return any(len(line) > MAX_LINE for line in text.split("\n"))
 
 
+def find_in(doc: TextDocument) -> list[secrets.Match]:
+    """Scan a document with its context: the path (tests, config files) and the language."""
+    path = urlparse(doc.uri).path if doc.uri.startswith("file:") else doc.uri
+    return secrets.find(doc.source, unquote(path), doc.language_id or None)
+
+
 def compute(ls: PiecesServer, uri: str) -> list[types.Diagnostic]:
     doc = ls.workspace.text_documents.get(uri)
     if doc is None or not ls.settings.diagnostics_secrets:
@@ -41,7 +49,7 @@ def compute(ls: PiecesServer, uri: str) -> list[types.Diagnostic]:
         return []
     ruleset = secrets.load_rules()
     out = []
-    for m in secrets.find(text):
+    for m in find_in(doc):
         rng = types.Range(
             start=doc.client_position_at_offset(m.start),
             end=doc.client_position_at_offset(m.end),

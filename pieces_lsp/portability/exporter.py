@@ -40,16 +40,18 @@ def redact_snippet(s: Snippet) -> Snippet:
     def scrub(text: str | None) -> str | None:
         return None if text is None else secrets.redact(text)
 
-    content = secrets.redact(s.content)
+    # The code is read in its language, as on save: the findings it was stored with and the
+    # redaction agree.
+    content = secrets.redact(s.content, language=s.language)
     return dataclasses.replace(
         s,
         title=secrets.redact(s.title),
         description=secrets.redact(s.description),
         content=content,
         content_hash=content_hash(content),
-        secrets=secrets.findings(content),
+        secrets=secrets.findings(content, language=s.language),
         links=[secrets.redact(link) for link in s.links],
-        template=scrub(s.template),
+        template=None if s.template is None else secrets.redact(s.template, language=s.language),
         source=dataclasses.replace(
             s.source, uri=scrub(s.source.uri), git_remote=scrub(s.source.git_remote)
         ),

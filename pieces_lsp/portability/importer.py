@@ -136,7 +136,7 @@ class _Reader:
 
     @staticmethod
     def own(s: Snippet) -> Snippet:
-        s.secrets = secrets.findings(s.content)
+        s.secrets = secrets.findings(s.content, language=s.language)
         return s
 
     def foreign(self, s: Snippet) -> Snippet:

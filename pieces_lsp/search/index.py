@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pieces_lsp.secrets import redact
 from pieces_lsp.model import Snippet
 from pieces_lsp.search import text
 from pieces_lsp.search.fulltext import FullTextIndex, merge_weighted
 from pieces_lsp.search.fuzzy import FuzzyIndex
 from pieces_lsp.search.hits import make_preview
+from pieces_lsp.secrets import redact
 
 # Field weights of the full-text bag (a word in the title counts as TITLE occurrences).
 TITLE = 3.0

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from pieces_lsp.secrets import redact
 from pieces_lsp.errors import NotFoundError, ValidationError
 from pieces_lsp.model import clean_tags, validate_content
 from pieces_lsp.search import text
@@ -33,6 +32,7 @@ from pieces_lsp.search.retrievers import (
     Retrieved,
     Retriever,
 )
+from pieces_lsp.secrets import redact
 
 if TYPE_CHECKING:
     from pieces_lsp.library import LibraryService

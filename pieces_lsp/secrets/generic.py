@@ -17,7 +17,7 @@ from pieces_lsp.secrets.rules import GenericConfig
 
 # Quick gate: lines without one of these fragments cannot hold a candidate.
 _GATE = re.compile(
-    r"pass|pwd|pw\b|secret|token|key|auth|cred|salt|hmac|signature|bearer|cookie|session",
+    r"pass|pwd|pw\b|secret|token|key|auth|cred|hmac|bearer|cookie|curl|--user",
     re.IGNORECASE,
 )
 _Q = r"""(?P<pre>@|[rRbBuUfFL]{1,2})?(?P<q>["'`])(?P<qv>(?:\\.|(?!(?P=q))[^\\\n]){0,400}?)(?P=q)"""
@@ -43,7 +43,9 @@ _CURL_USER = re.compile(
     r"""(?<![\w-])(?:-u|--user)\s*["']?(?P<user>[^\s:"'<>\[\]{}$]{1,80}):(?P<cv>[^\s"'<>\[\]{}$]{1,200})"""
 )
 # --api-key value, --password=value
-_FLAG = re.compile(rf"""(?<![\w-])--?(?P<name>[A-Za-z][\w-]{{1,60}})(?:=|\s+)(?:{_Q}|{_UNQUOTED})""")
+_FLAG = re.compile(
+    rf"""(?<![\w-])--?(?P<name>[A-Za-z][\w-]{{1,60}})(?:=|\s+)(?:{_Q}|{_UNQUOTED})"""
+)
 # password "value";  (nginx / conf style: name, blank, quoted value, end of statement)
 _SPACED = re.compile(rf"""^\s*(?P<name>[A-Za-z_][\w.-]{{0,80}})\s+{_Q}\s*;?\s*$""")
 # Authorization: Bearer abc..., X-Api-Key: abc...
@@ -164,7 +166,7 @@ def _value_ok(
 
 
 _PROSE = frozenset(
-    "enter your please invalid wrong incorrect must should required confirm forgot".split()
+    "enter your please invalid wrong incorrect must should required confirm forgot".split()  # noqa: SIM905
 )
 
 
