@@ -165,6 +165,92 @@ def cmd_analyze(services: Services, ns: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_SECRETS_FOUND = 3
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"})
+_SCAN_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _scan_inputs(targets: list[str]) -> list[tuple[str, str | None]]:
+    """(display name, text or None when unreadable) for each file named or found in a folder."""
+    out: list[tuple[str, str | None]] = []
+    for target in targets:
+        if target == "-":
+            out.append(("-", sys.stdin.read()))
+            continue
+        path = Path(target)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not _SKIP_DIRS.intersection(p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files = [path]
+        else:
+            raise UserError(f"no such file or folder: {path}")
+        for f in files:
+            if f.stat().st_size > _SCAN_MAX_BYTES:
+                out.append((str(f), None))
+                continue
+            data = f.read_bytes()
+            if b"\0" in data[:8192]:
+                continue  # binary
+            try:
+                out.append((str(f), data.decode("utf-8")))
+            except UnicodeDecodeError:
+                out.append((str(f), None))
+    return out
+
+
+def cmd_scan(services: Services, ns: argparse.Namespace) -> int:
+    from pieces_lsp import secrets
+    from pieces_lsp.cli.output import emit_json
+
+    inputs = _scan_inputs(ns.targets)
+    if ns.redact:
+        if len(inputs) != 1 or inputs[0][1] is None:
+            raise UserError("--redact prints one text: give one readable file or '-'")
+        name, text = inputs[0]
+        assert text is not None
+        sys.stdout.write(
+            secrets.redact(text, filename=None if name == "-" else name, language=ns.language)
+        )
+        return 0
+    ruleset = secrets.load_rules()
+    report: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for name, text in inputs:
+        if text is None:
+            skipped.append(name)
+            continue
+        for f in secrets.findings(
+            text, filename=None if name == "-" else name, language=ns.language
+        ):
+            report.append(
+                {
+                    "path": name,
+                    "line": f.line + 1,
+                    "rule": f.rule,
+                    "description": ruleset.describe(f.rule),
+                    "preview": f.preview,
+                }
+            )
+    if ns.json:
+        emit_json({"findings": report, "skipped": skipped})
+    else:
+        for r in report:
+            print(f"{r['path']}:{r['line']}: {r['rule']}: {r['description']}\n    {r['preview']}")
+        for name in skipped:
+            sys.stderr.write(f"pieces-lsp: skipped {name}: not UTF-8 text or over 5 MB\n")
+        files = len({r["path"] for r in report})
+        print(
+            f"{len(report)} possible secret(s) in {files} file(s)"
+            if report
+            else f"no secrets found in {len(inputs) - len(skipped)} input(s)"
+        )
+    return EXIT_SECRETS_FOUND if report else 0
+
+
 def _list_like(services: Services, ns: argparse.Namespace, text: str | None) -> int:
     from pieces_lsp.cli.output import SNIPPET_COLUMNS, emit_json, snippet_rows, table
     from pieces_lsp.model import ListQuery
@@ -407,6 +493,7 @@ def cmd_doctor(services: Services, ns: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "save": cmd_save,
     "analyze": cmd_analyze,
+    "scan": cmd_scan,
     "search": cmd_search,
     "list": cmd_list,
     "show": cmd_show,

@@ -10,6 +10,7 @@ SUBCOMMANDS = frozenset(
     [
         "save",
         "analyze",
+        "scan",
         "search",
         "list",
         "show",
@@ -64,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("analyze", "show the on-device enrichment of a file or stdin without saving it")
     p.add_argument("target", metavar="FILE", help="a file, '-' for stdin")
     p.add_argument("--language", help="the language id, when the file name does not say")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd(
+        "scan",
+        "look for secrets in files, folders or stdin (exit 3 when one is found: a pre-commit "
+        "check); nothing is saved",
+    )
+    p.add_argument("targets", metavar="PATH", nargs="+", help="files or folders, '-' for stdin")
+    p.add_argument("--language", help="the language id, when the file name does not say")
+    p.add_argument(
+        "--redact", action="store_true", help="print the text with secrets replaced (one input)"
+    )
     p.add_argument("--json", action="store_true")
 
     p = cmd("search", "find snippets by what they do (ranked full-text and fuzzy search)")
