@@ -290,13 +290,20 @@ def _score_realistic(
     }  # fmt: skip
 
 
+def _editor_path(path: str) -> str:
+    """The path an editor would give: inside the package or template, without our set's
+    `neg/<registry>/<package>/` or `tmpl/<template>/` prefix (which no real path has)."""
+    parts = path.split("/")
+    return "/".join(parts[3:] if parts[0] == "neg" else parts[2:])
+
+
 def realistic_set(rebuild: bool = False) -> tuple[dict[str, Any], list[str]]:
     rows = realistic_rows(rebuild)
     engine_name, run = our_engine()
     ours: list[list[Finding]] = []
     t0 = time.perf_counter()
     for r in rows:
-        ours.append(run(r["text"], r["path"].rsplit("/", 1)[-1]))
+        ours.append(run(r["text"], _editor_path(r["path"])))
     ours_s = time.perf_counter() - t0
     ds = detect_secrets_scan([(r["path"], r["text"]) for r in rows])
     theirs = [ds.get(r["path"], []) for r in rows] if ds is not None else None

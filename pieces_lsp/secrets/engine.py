@@ -31,7 +31,9 @@ class Match:
 
 
 def _value_ok(rule: Rule, value: str, fake_words: tuple[str, ...]) -> bool:
-    if values.is_placeholder(value) or values.is_fake(value, fake_words):
+    if values.is_placeholder(value) or values.is_trivial(value):
+        return False
+    if values.is_fake(value, fake_words):
         return False
     if rule.entropy and values.entropy(value) < rule.entropy:
         return False
@@ -101,6 +103,15 @@ def _generic_candidates(
     return out
 
 
+_WEAK_KINDS = frozenset({"generic", "database"})
+
+
+def _same_as_user(text: str, start: int, end: int) -> bool:
+    value = text[start:end]
+    before = text[max(0, start - len(value) - 1) : start]
+    return before == value + ":"
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """`spans` are sorted and disjoint, so their ends increase too: only the last span that
     starts before `end` can reach past `start`."""
@@ -147,20 +158,30 @@ def _find(text: str, filename: str | None, language: str | None) -> tuple[Match,
         taken.append((f[0], f[1]))
         kept.append(f)
     starts = _line_starts(text)
-    candidates = _generic_candidates(text, starts, language, ruleset)
-    if candidates:
-        tree = TreeContext(text, language)
-        test_file = is_test_path(filename)
-        cfg = ruleset.generic
-        for c in sorted(candidates, key=lambda c: c.start):
-            if _overlaps(taken, c.start, c.end):
-                continue
-            value = text[c.start : c.end]
-            random_enough = values.looks_random(value, cfg.weak_min_length, cfg.weak_entropy)
-            if not random_enough and (test_file or tree.in_test(c.start)):
-                continue  # `password="secret123"` in a test is a fixture
-            bisect.insort(taken, (c.start, c.end))
-            kept.append((c.start, c.end, c.rule, "generic"))
+    tree = TreeContext(text, language)
+    test_file = is_test_path(filename)
+    cfg = ruleset.generic
+
+    def fixture(start: int, end: int) -> bool:
+        """A made-up credential in a test: weak-looking, inside a test file or function."""
+        value = text[start:end]
+        if values.looks_random(value, cfg.weak_min_length, cfg.weak_entropy):
+            return False
+        return test_file or tree.in_test(start)
+
+    # Format-less table rules (URLs with passwords, auth headers) share the fixture rule, and
+    # `guest:guest@` (password = user name) is a default, not a secret.
+    kept = [
+        f
+        for f in kept
+        if f[3] not in _WEAK_KINDS or not (fixture(f[0], f[1]) or _same_as_user(text, f[0], f[1]))
+    ]
+    taken = [(f[0], f[1]) for f in kept]
+    for c in sorted(_generic_candidates(text, starts, language, ruleset), key=lambda c: c.start):
+        if _overlaps(taken, c.start, c.end) or fixture(c.start, c.end):
+            continue
+        bisect.insort(taken, (c.start, c.end))
+        kept.append((c.start, c.end, c.rule, "generic"))
     allowed = allow.allowed_lines(text)
     out = []
     for s, e, rid, kind in sorted(kept):

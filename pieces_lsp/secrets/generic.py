@@ -21,7 +21,7 @@ _GATE = re.compile(
     re.IGNORECASE,
 )
 _Q = r"""(?P<pre>@|[rRbBuUfFL]{1,2})?(?P<q>["'`])(?P<qv>(?:\\.|(?!(?P=q))[^\\\n]){0,400}?)(?P=q)"""
-_UNQUOTED = r"""(?P<uv>[^\s"'`,;]{1,400})"""
+_UNQUOTED = r"""(?P<uv>(?:\$\{[^}\n]{0,100}\}|[^\s"'`,;]){1,400})"""
 _NAME = r"""[A-Za-z_$@][\w.$@-]{0,80}(?:\[[^\]\n]{0,40}\])?"""
 _OP = r"""(?P<op>:{1,3}=|=>|\?=|\.=|\|\|=|\?\?=|===|!==|==|!=|=|:{1,2})"""
 # Go / Kotlin / TypeScript put a type between the name and `=`: `var token string = "..."`.
@@ -48,13 +48,21 @@ _FLAG = re.compile(
 )
 # password "value";  (nginx / conf style: name, blank, quoted value, end of statement)
 _SPACED = re.compile(rf"""^\s*(?P<name>[A-Za-z_][\w.-]{{0,80}})\s+{_Q}\s*;?\s*$""")
+# process.env.SESSION_SECRET || 'fallback', os.getenv("TOKEN") or "fallback"
+_FALLBACK = re.compile(
+    rf"""(?P<name>[A-Za-z_$][\w.$]{{0,80}})(?:\([^()\n]{{0,80}}\))?\s*(?:\|\||\?\?|\bor\b|\?:)\s*{_Q}"""
+)
+# docker login -u user -p value, mysql -u root -pvalue
+_SHORT_PASSWORD = re.compile(rf"""(?<=\s)-p(?:\s+|(?=\S))(?:{_Q}|{_UNQUOTED})""")
 # Authorization: Bearer abc..., X-Api-Key: abc...
 _HEADER = re.compile(
     r"""(?P<name>Authorization|Proxy-Authorization|X-[\w-]*(?:Key|Token|Secret|Auth)[\w-]*)"""
-    r"""["']?\s*[:=,]\s*["']?(?:Bearer|Token|Basic|Bot|ApiKey)?\s*(?P<hv>[A-Za-z0-9._~+/=-]{8,400})""",
+    r"""["']?\s*[:=,]\s*(?P<hq>["'])?\s*(?:Bearer|Token|Basic|Bot|ApiKey)?\s*"""
+    r"""(?P<hv>[A-Za-z0-9._~+/=-]{8,400})(?=\s*$|["'`,;)\]}\\])""",
     re.IGNORECASE,
 )
 
+_ENV_DEFAULT = re.compile(r"(?:\bget|getenv|\benv|fetch|getProperty|get_env)\s*\($")
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _PASSWORD_WORDS = ("pass", "pwd", "pw")
 CONFIG_LANGUAGES = frozenset(
@@ -97,28 +105,77 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
+_NEVER = ("public", "publishable", "hashed")
+
+
 def classify_name(name: str, cfg: GenericConfig) -> str | None:
-    """generic-password / generic-secret / generic-credential, or None when not suspicious."""
-    parts = name_parts(name)
+    """generic-password / generic-secret / generic-credential, or None when not suspicious.
+
+    In an English compound the last word is the thing named: `token_type` is a type and
+    `password_message` a message, but `message_token` is a token. So words of `exclude` only
+    count when they come after the last secret word."""
+    # `settings.api_key`, `prop.key`: the attribute is what is named, not its owner
+    parts = name_parts(re.split(r"[.](?=[A-Za-z_])", name.strip("[]"))[-1])
     if not parts:
         return None
     glued = "".join(parts)
-    if any(p in cfg.exclude for p in parts) or "public" in glued or "publishable" in glued:
+    if any(w in glued for w in _NEVER) or "pub" in parts:
         return None
-    strong_long = [w for w in cfg.strong if len(w) >= 5]
-    strong_short = [w for w in cfg.strong if len(w) < 5]
-    joined = "_".join(parts)
-    if any(w.replace("_", "") in glued for w in strong_long) or any(
-        p in strong_short for p in parts
+    ends = []
+    total = 0
+    for p in parts:
+        total += len(p)
+        ends.append(total)
+
+    def part_at(offset: int) -> int:
+        return next(i for i, e in enumerate(ends) if offset < e)
+
+    strong_hit = -1
+    for w in cfg.strong:
+        if len(w) >= 5:
+            at = glued.rfind(w.replace("_", ""))
+            if at >= 0:
+                strong_hit = max(strong_hit, part_at(at + len(w.replace("_", "")) - 1))
+    for i, p in enumerate(parts):
+        if p in cfg.strong and len(p) < 5:
+            strong_hit = max(strong_hit, i)
+    weak_hit = max((i for i, p in enumerate(parts) if p in cfg.weak), default=-1)
+    if weak_hit < 0 and glued.endswith("key") and len(parts[-1]) > 3:
+        weak_hit = len(parts) - 1  # `apikey`, `slapikey`: run together
+    if (
+        strong_hit < weak_hit
+        and parts[weak_hit] == "key"
+        and weak_hit > 0
+        and parts[weak_hit - 1] not in cfg.key_owners
     ):
+        return None  # `cache_key`, `sort_key`: a key into something, not a credential
+    head = max(strong_hit, weak_hit)
+    if head < 0 or any(p in cfg.exclude for p in parts[head + 1 :]):
+        return None
+    if strong_hit >= 0:
         if any(w in glued for w in ("password", "passwd", "passphrase")) or any(
             p in _PASSWORD_WORDS or p.startswith("pass") for p in parts
         ):
             return "generic-password"
         return "generic-secret"
-    if any(p in cfg.weak for p in parts) or joined.endswith("key"):
-        return "generic-credential"
-    return None
+    return "generic-credential"
+
+
+def _reference(v: str, language: str | None) -> bool:
+    """An unquoted value that is an expression (a variable, a call, an env lookup), not a
+    literal. In code anything unquoted is an expression unless it is shaped like a token."""
+    identifier = re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", v) is not None
+    if language is not None and language not in CONFIG_LANGUAGES:
+        token_shaped = re.fullmatch(r"[A-Za-z0-9+/=_.~-]{16,}", v) is not None
+        return identifier or not (token_shaped and values.looks_random(v, 16, 3.5))
+    if re.match(r"[A-Za-z_$@][\w.$@]*\s*[(\[]", v) or re.search(
+        r"getenv|environ\b|process\.env", v
+    ):
+        return True  # a call or subscript: an env lookup or a function result
+    if re.fullmatch(r"[a-z]+(?:[-_][a-z]+)*", v):
+        return True  # lower-case words: a mode or a name (`afakekey`, `shorter-version`)
+    # an identifier or attribute path, unless it is long and mixes in digits like a token
+    return identifier and (len(v) < 12 or not any(ch.isdigit() for ch in v))
 
 
 def _value_ok(
@@ -127,47 +184,41 @@ def _value_ok(
     v = value.strip()
     if values.is_placeholder(v) or values.is_trivial(v) or values.is_fake(v, cfg.fake_words):
         return False
+    if values.is_code_like(v) or re.fullmatch(r"_*[a-z]+(?:[_-][a-z]+)*_*|[A-Z][A-Z0-9_]{2,}", v):
+        return False  # a word or a snake_case / CONSTANT name: what a key is called, not a key
+    if not quoted and _reference(v, language):
+        return False
     if rule == "generic-credential":
         return values.looks_random(v, cfg.weak_min_length, cfg.weak_entropy)
+    if values.wordy(v) and (rule == "generic-secret" or not re.search(r"\s", v)):
+        return False  # `AWSSecretKey`, `proxyAuthHeader`: names; tokens are machine-made
     if len(v) < cfg.min_length:
-        return False
-    if re.fullmatch(r"[A-Z][A-Z0-9_]{2,}", v):  # "GITHUB_TOKEN": the name of a variable
         return False
     if re.match(r"(?:https?|ftp|file)://|[./~]{1,2}/|/[\w.-]+/", v):  # a URL or a path
         return False
     words = v.split()
     if len(words) >= 3 and (v[-1] in ":.?!" or any(w.lower() in _PROSE for w in words)):
         return False  # a prompt or a message about the secret, not the secret
-    if not any(ch.isalnum() for ch in v):
-        return False  # punctuation only: a separator or a mask
-    if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", v):
-        return False  # snake_case words: the name of a setting, not its value
-    if not quoted:
-        in_config = language is None or language in CONFIG_LANGUAGES
-        if not in_config:
-            # In code an unquoted value is an expression; only a token-shaped one is a literal.
-            return (
-                bool(re.fullmatch(r"[A-Za-z0-9+/=_.~-]{16,}", v))
-                and values.looks_random(v, 16, 3.5)
-                and not re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", v)
-            )
-        if re.match(r"[A-Za-z_$@][\w.$@]*\s*[(\[]", v) or re.search(
-            r"getenv|environ\b|process\.env", v
-        ):
-            return False  # a call or subscript: an env lookup or a function result
-        if re.fullmatch(r"[a-z]+(?:[-_][a-z]+)*", v):
-            return False  # lower-case words: a mode or a name (`afakekey`, `shorter-version`)
-        if re.fullmatch(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*", v) and (
-            len(v) < 12 or not any(ch.isdigit() for ch in v)
-        ):
-            return False  # an identifier or attribute path: a reference, not a literal
-    return True
-    return True
+    return any(ch.isalnum() for ch in v)  # punctuation only: a separator or a mask
 
 
 _PROSE = frozenset(
     "enter your please invalid wrong incorrect must should required confirm forgot".split()  # noqa: SIM905
 )
+
+
+def _trim(value: str) -> str:
+    """Drop what ends the statement, not the value: quotes, `;`, `,`, and closing brackets
+    that have no opening one inside the value (`${VAR}` keeps its brace)."""
+    while value:
+        last = value[-1]
+        if last in "'\"`;," or (
+            last in ")]}" and value.count(last) > value.count({")": "(", "]": "[", "}": "{"}[last])
+        ):
+            value = value[:-1]
+        else:
+            break
+    return value
 
 
 def _emit(
@@ -191,7 +242,7 @@ def _emit(
     if value is None:
         return None
     if not quoted:
-        value = re.split(r"\\[nrt\"']", value, maxsplit=1)[0].rstrip("'\"`)]};,")
+        value = _trim(re.split(r"\\[nrt\"']", value, maxsplit=1)[0])
     if not _value_ok(value, rule, quoted, language, cfg):
         return None
     start = m.start(group)
@@ -228,9 +279,22 @@ def scan_line(
         c = _emit(m, name, language, cfg, base)
         if c is not None:
             yield c
-    for pattern in (_REVERSED, _PAIR, _FLAG, _SPACED):
+    for pattern in (_REVERSED, _PAIR, _FLAG, _SPACED, _FALLBACK):
         for m in pattern.finditer(line):
             c = _emit(m, m.group("name"), language, cfg, base)
+            if c is None:
+                continue
+            # `getenv("TOKEN", "dev-default")`: a default, reported only when it is a token
+            if (
+                pattern is _PAIR
+                and _ENV_DEFAULT.search(line, 0, m.start() + 1)
+                and not values.looks_random(line[c.start - base : c.end - base], 16, 3.0)
+            ):
+                continue
+            yield c
+    if re.search(r"\slogin\b|\s-u\s", line):
+        for m in _SHORT_PASSWORD.finditer(line):
+            c = _emit(m, "password", language, cfg, base)
             if c is not None:
                 yield c
     for m in _CURL_USER.finditer(line):
@@ -241,6 +305,8 @@ def scan_line(
         value = m.group("hv")
         if values.is_placeholder(value) or values.is_fake(value, cfg.fake_words):
             continue
+        if m.group("hq") is None and re.fullmatch(r"[A-Za-z_][\w.]*", value):
+            continue  # `"Authorization": auth_header`: a variable, not a literal
         if values.looks_random(value, 16, 3.0):
             yield Candidate(
                 "generic-secret", base + m.start("hv"), base + m.end("hv"), m.group("name"), True

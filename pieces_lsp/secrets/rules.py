@@ -77,6 +77,7 @@ class GenericConfig:
     strong: tuple[str, ...]  # password, secret, token...: any non-trivial literal is suspect
     weak: tuple[str, ...]  # key, auth...: only random-looking literals are suspect
     exclude: tuple[str, ...]  # name parts that make it not a secret (public_key, token_type...)
+    key_owners: tuple[str, ...]  # words that make a following bare `key` a credential
     fake_words: tuple[str, ...]  # values containing these are examples (example, dummy, fake...)
     min_length: int
     weak_min_length: int
@@ -165,6 +166,7 @@ def _generic(entry: dict[str, Any]) -> GenericConfig:
         strong=words("strong"),
         weak=words("weak"),
         exclude=words("exclude"),
+        key_owners=words("key_owners"),
         fake_words=words("fake_words"),
         min_length=int(entry.get("min_length", 8)),
         weak_min_length=int(entry.get("weak_min_length", 16)),

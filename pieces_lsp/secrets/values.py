@@ -22,8 +22,19 @@ _PLACEHOLDER = re.compile(
 )
 # Interpolations inside a value (`"Bearer ${token}"`): an expression, not random punctuation.
 _TEMPLATE_INSIDE = re.compile(
-    r"""\$\{\{?\s*[\w.\[\]'"-]+\s*\}?\}|\{\{\s*[\w.|()'" -]+\s*\}\}|<redacted:|%\([a-z_]+\)s"""
-    r"""|#\{\s*[\w.@]+\s*\}"""
+    r"""\$\{\{?\s*[\w.\[\]'"()-]+\s*\}?\}|\{\{\s*[\w.|()'" -]+\s*\}\}|<redacted:|%\([a-z_]+\)s"""
+    r"""|#\{\s*[\w.@]+\s*\}|\{[A-Za-z_][\w.]+(?:![rsa])?(?::[^{}]*)?\}|\{\d*(?::[^{}]*)?\}"""
+    r"""|#[a-z_]+#|%[-#0-9.]*[sdifxrg](?![A-Za-z])"""
+)
+# A regular expression, not a credential: `r'([0-9a-f]{64})'`, `(?:key|token)`.
+_REGEX = re.compile(
+    r"\\[wdsbWDSB]|\(\?[:=!<P]|\[\^|\[[^\]]*[a-z0-9]-[a-z0-9][^\]]*\]|\{\d+(?:,\d*)?\}"
+)
+# Words run together (`challengePassword`, `clientToServer`, `onnx.quant.pre_process`,
+# `textDocument/semanticTokens/full`): identifiers, keys and paths, not random tokens.
+_WORDY = re.compile(
+    r"[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+|[a-z_]+(?:\.[a-z_]+)+"
+    r"|[A-Za-z_.-]+(?:/[A-Za-z_.-]+)+"
 )
 _RUN = re.compile(r"(.)\1{5,}")
 _TRIVIAL = frozenset(
@@ -93,11 +104,20 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(set(v.lower())) <= 2:
         return True
+    if v[0] in "[<{" and wordy(v.strip("[]<>{}")):
+        return True  # `[password]]`, `<<password>>`: a slot to fill in
     # A long run of one character (`sk_live_xxxxxxxx`, `AKIA0000000000000000`) is a mask.
     for m in _RUN.finditer(v):
         if m.group(1).lower() in "x*.#0-_z" or m.end() - m.start() >= len(v) // 2:
             return True
     return False
+
+
+def is_code_like(value: str) -> bool:
+    """A regex, an identifier made of words, or a path: what code assigns to `token` and `key`
+    names far more often than a credential."""
+    v = value.strip()
+    return bool(_REGEX.search(v) or _WORDY.fullmatch(v))
 
 
 def is_fake(value: str, fake_words: tuple[str, ...]) -> bool:
@@ -109,11 +129,21 @@ def is_trivial(value: str) -> bool:
     return value.strip().lower() in _TRIVIAL
 
 
+_SEGMENT = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def wordy(value: str) -> bool:
+    """Made of a few ordinary words (`username:password`, `proxyAuthHeader`): people write
+    these; machines do not. Random tokens mix digits into letters or run past word length."""
+    segments = _SEGMENT.findall(value)
+    return 0 < len(segments) <= 6 and all(s.isalpha() and 3 <= len(s) <= 14 for s in segments)
+
+
 def looks_random(value: str, min_length: int, min_entropy: float) -> bool:
-    """A machine-made token: long, mixed, high entropy, no spaces.
+    """A machine-made token: long, mixed, high entropy, no spaces, not a few words.
 
     Hex strings get a lower bar (their alphabet caps entropy at 4 bits/char)."""
-    if len(value) < min_length or " " in value:
+    if len(value) < min_length or " " in value or wordy(value):
         return False
     if re.fullmatch(r"[0-9a-fA-F-]+", value):
         hexdigits = value.replace("-", "")
