@@ -130,12 +130,16 @@ def classify_name(name: str, cfg: GenericConfig) -> str | None:
     def part_at(offset: int) -> int:
         return next(i for i, e in enumerate(ends) if offset < e)
 
+    # A long secret word may start inside a part (`slapikey`) but must end with one, so that
+    # `tokenizer` and `credentialsource` are not read as `token` and `credentials`.
+    boundaries = set(ends) | {e - 1 for e, p in zip(ends, parts, strict=True) if p.endswith("s")}
     strong_hit = -1
     for w in cfg.strong:
-        if len(w) >= 5:
-            at = glued.rfind(w.replace("_", ""))
-            if at >= 0:
-                strong_hit = max(strong_hit, part_at(at + len(w.replace("_", "")) - 1))
+        word = w.replace("_", "")
+        if len(word) >= 5:
+            for m in re.finditer(re.escape(word), glued):
+                if m.end() in boundaries:
+                    strong_hit = max(strong_hit, part_at(m.end() - 1))
     for i, p in enumerate(parts):
         if p in cfg.strong and len(p) < 5:
             strong_hit = max(strong_hit, i)
@@ -190,6 +194,8 @@ def _value_ok(
         return False
     if rule == "generic-credential":
         return values.looks_random(v, cfg.weak_min_length, cfg.weak_entropy)
+    if rule == "generic-secret" and re.search(r"\s", v):
+        return False  # tokens and keys have no blanks; a phrase describes one
     if values.wordy(v) and (rule == "generic-secret" or not re.search(r"\s", v)):
         return False  # `AWSSecretKey`, `proxyAuthHeader`: names; tokens are machine-made
     if len(v) < cfg.min_length:

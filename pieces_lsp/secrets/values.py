@@ -104,6 +104,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(set(v.lower())) <= 2:
         return True
+    if "..." in v or "\u2026" in v:
+        return True  # shortened for documentation: `Kh9NV...`
     if v[0] in "[<{" and wordy(v.strip("[]<>{}")):
         return True  # `[password]]`, `<<password>>`: a slot to fill in
     # A long run of one character (`sk_live_xxxxxxxx`, `AKIA0000000000000000`) is a mask.
