@@ -27,6 +27,15 @@ _FUNCTION_TYPES = (
     "def",
 )
 _TEST_CALLS = frozenset({"it", "test", "describe", "beforeEach", "beforeAll", "context"})
+# Past this size the parse and tree walk cost more than the scan; a look back for the
+# enclosing test definition by indentation stands in for the tree.
+_TREE_LIMIT = 64 * 1024
+_TEST_DEF = re.compile(
+    r"^(?P<indent>[ \t]*)(?:(?:async\s+)?def\s+_*test|(?:async\s+)?function\s+test"
+    r"|func\s+Test|fn\s+test_|(?:public\s+)?void\s+test|(?:it|test|describe)\s*\(|class\s+Test)",
+    re.MULTILINE,
+)
+_DEF = re.compile(r"^(?P<indent>[ \t]*)(?:async\s+)?(?:def|function|func|fn|class)\s", re.MULTILINE)
 
 
 def is_test_path(filename: str | None) -> bool:
@@ -42,7 +51,7 @@ class TreeContext:
 
     @cached_property
     def _parsed(self) -> Parsed | None:
-        if not self._language:
+        if not self._language or len(self._text) > _TREE_LIMIT:
             return None
         try:
             return parse(self._text, self._language)
@@ -72,8 +81,24 @@ class TreeContext:
             node = node.parent
         return False
 
+    def _in_test_by_indent(self, offset: int) -> bool:
+        """The nearest definition above, at a smaller indent, is a test (large texts)."""
+        line_start = self._text.rfind("\n", 0, offset) + 1
+        indent = len(self._text[line_start:offset]) - len(self._text[line_start:offset].lstrip())
+        window_start = max(0, line_start - 20_000)
+        last = None
+        for m in _DEF.finditer(self._text, window_start, line_start):
+            if len(m.group("indent")) < indent:
+                last = m
+        for m in _TEST_DEF.finditer(self._text, window_start, line_start):
+            if len(m.group("indent")) < indent and (last is None or m.start() >= last.start()):
+                return True
+        return False
+
     def in_test(self, offset: int) -> bool:
         """Inside a function or class named like a test, or a JS `it(...)` / `test(...)` block."""
+        if len(self._text) > _TREE_LIMIT:
+            return self._in_test_by_indent(offset)
         node = self._node(offset, offset)
         parsed = self._parsed
         while node is not None and parsed is not None:

@@ -40,26 +40,65 @@ def _value_ok(rule: Rule, value: str, fake_words: tuple[str, ...]) -> bool:
     return not any(a.search(value) for a in rule.allow)
 
 
-def _rule_spans(rule: Rule, text: str, fake_words: tuple[str, ...]) -> list[tuple[int, int]]:
-    out = []
-    for m in rule.pattern.finditer(text):
-        start, end = m.span(rule.group)
-        if start < 0 or start == end:
-            continue
-        if _value_ok(rule, text[start:end], fake_words):
+_RADIUS = 2048  # how far from its keyword a match may start or end (a PEM block fits)
+
+
+def _windows(spots: list[int], size: int) -> list[tuple[int, int]]:
+    """Merged spans of the text around a rule's keyword hits: its regex only runs there, so a
+    10,000-line file costs one keyword pass for all rules, not a regex pass per rule."""
+    out: list[tuple[int, int]] = []
+    for p in sorted(spots):
+        start, end = max(0, p - _RADIUS), min(size, p + _RADIUS)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
             out.append((start, end))
     return out
+
+
+def _keyword_spots(lowered: str, ruleset: RuleSet) -> dict[str, list[int]]:
+    """Where each keyword occurs, in one Aho-Corasick pass (hits closer than the window
+    radius to the previous kept one add nothing and are skipped)."""
+    spots: dict[str, list[int]] = {}
+    for end, keyword in ruleset.keyword_automaton().iter(lowered):
+        at = end - len(keyword) + 1
+        seen = spots.setdefault(keyword, [])
+        if not seen or at - seen[-1] >= _RADIUS:
+            seen.append(at)
+    return spots
+
+
+def _rule_spans(
+    rule: Rule, text: str, fake_words: tuple[str, ...], spots: dict[str, list[int]]
+) -> list[tuple[int, int]]:
+    hits = [p for k in rule.keywords for p in spots.get(k, ())]
+    out = []
+    for w0, w1 in _windows(hits, len(text)):
+        for m in rule.pattern.finditer(text, w0, w1):
+            start, end = m.span(rule.group)
+            if start < 0 or start == end:
+                continue
+            if _value_ok(rule, text[start:end], fake_words):
+                out.append((start, end))
+    return sorted(set(out))
 
 
 def rule_matches(rule: Rule, text: str) -> list[Match]:
     """One table rule alone, with the shared value checks (what the rule tests exercise)."""
     fake = load().generic.fake_words
-    if not any(k in text.lower() for k in rule.keywords):
+    lowered = text.lower()
+    spots: dict[str, list[int]] = {}
+    for k in rule.keywords:
+        pos = lowered.find(k)
+        while pos >= 0:
+            spots.setdefault(k, []).append(pos)
+            pos = lowered.find(k, pos + 1)
+    if not spots:
         return []
     starts = _line_starts(text)
     return [
         Match(rule.id, rule.kind, s, e, _line_of(starts, s))
-        for s, e in _rule_spans(rule, text, fake)
+        for s, e in _rule_spans(rule, text, fake, spots)
     ]
 
 
@@ -77,28 +116,28 @@ def _line_of(starts: list[int], offset: int) -> int:
 
 
 def _generic_candidates(
-    text: str, starts: list[int], language: str | None, ruleset: RuleSet
+    text: str, lowered: str, starts: list[int], language: str | None, ruleset: RuleSet
 ) -> list[generic.Candidate]:
     cfg = ruleset.generic
     out: list[generic.Candidate] = []
-    seen_lines: set[int] = set()
-    seen_windows: set[int] = set()
-    for hit in generic._GATE.finditer(text):
+    # Lower-casing keeps offsets for almost every text; when it does not (a few non-ASCII
+    # letters grow), gate on the original text instead.
+    same = len(lowered) == len(text)
+    gate, haystack = (generic.GATE_LOWER, lowered) if same else (generic._GATE, text)
+    hit = gate.search(haystack)
+    while hit is not None:
         line = _line_of(starts, hit.start())
         begin = starts[line]
         end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
         if end - begin <= _LONG_LINE:
-            if line in seen_lines:
-                continue
-            seen_lines.add(line)
-            out.extend(generic.scan_line(text[begin:end], begin, language, cfg))
+            out.extend(generic.scan_line(text[begin:end], begin, language, cfg, gated=True))
+            resume = end + 1  # one scan per line, however many trigger words it holds
         else:
             w0 = max(begin, hit.start() - _WINDOW // 3)
-            if w0 // _WINDOW in seen_windows:
-                continue
-            seen_windows.add(w0 // _WINDOW)
             w1 = min(end, w0 + _WINDOW)
             out.extend(generic.scan_line(text[w0:w1], w0, language, cfg))
+            resume = w1
+        hit = gate.search(haystack, resume)
     out.extend(generic.scan_text(text, language, cfg))
     return out
 
@@ -137,17 +176,12 @@ def _find(text: str, filename: str | None, language: str | None) -> tuple[Match,
     lowered = text.lower()
     fake = ruleset.generic.fake_words
     found: list[tuple[int, int, str, str]] = []
-    present: dict[str, bool] = {}
+    spots = _keyword_spots(lowered, ruleset)
     for rule in ruleset.rules:
-        hit = False
-        for k in rule.keywords:
-            if k not in present:
-                present[k] = k in lowered
-            if present[k]:
-                hit = True
-                break
-        if hit:
-            found.extend((s, e, rule.id, rule.kind) for s, e in _rule_spans(rule, text, fake))
+        if any(k in spots for k in rule.keywords):
+            found.extend(
+                (s, e, rule.id, rule.kind) for s, e in _rule_spans(rule, text, fake, spots)
+            )
     # Provider formats first; among overlapping ones the earlier, longer match wins.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     taken: list[tuple[int, int]] = []
@@ -177,7 +211,9 @@ def _find(text: str, filename: str | None, language: str | None) -> tuple[Match,
         if f[3] not in _WEAK_KINDS or not (fixture(f[0], f[1]) or _same_as_user(text, f[0], f[1]))
     ]
     taken = [(f[0], f[1]) for f in kept]
-    for c in sorted(_generic_candidates(text, starts, language, ruleset), key=lambda c: c.start):
+    for c in sorted(
+        _generic_candidates(text, lowered, starts, language, ruleset), key=lambda c: c.start
+    ):
         if _overlaps(taken, c.start, c.end) or fixture(c.start, c.end):
             continue
         bisect.insort(taken, (c.start, c.end))

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pieces_lsp.secrets import values
 from pieces_lsp.secrets.rules import GenericConfig
 
 # Quick gate: lines without one of these fragments cannot hold a candidate.
-_GATE = re.compile(
-    r"pass|pwd|pw\b|secret|token|key|auth|cred|hmac|bearer|cookie|curl|--user",
-    re.IGNORECASE,
-)
+_GATE_WORDS = r"pass|pwd|pw\b|secret|token|key|auth|cred|hmac|bearer|cookie|curl|--user"
+_GATE = re.compile(_GATE_WORDS, re.IGNORECASE)
+GATE_LOWER = re.compile(_GATE_WORDS)  # the same gate on lower-cased text: much faster
+_LOGIN = re.compile(r"\slogin\b|\s-u\s")
 _Q = r"""(?P<pre>@|[rRbBuUfFL]{1,2})?(?P<q>["'`])(?P<qv>(?:\\.|(?!(?P=q))[^\\\n]){0,400}?)(?P=q)"""
 _UNQUOTED = r"""(?P<uv>(?:\$\{[^}\n]{0,100}\}|[^\s"'`,;]){1,400})"""
 _NAME = r"""[A-Za-z_$@][\w.$@-]{0,80}(?:\[[^\]\n]{0,40}\])?"""
@@ -109,6 +110,13 @@ _NEVER = ("public", "publishable", "hashed")
 
 
 def classify_name(name: str, cfg: GenericConfig) -> str | None:
+    """generic-password / generic-secret / generic-credential, or None (cached: a file
+    repeats its names)."""
+    return _classify(name, cfg)
+
+
+@lru_cache(maxsize=8192)
+def _classify(name: str, cfg: GenericConfig) -> str | None:
     """generic-password / generic-secret / generic-credential, or None when not suspicious.
 
     In an English compound the last word is the thing named: `token_type` is a type and
@@ -256,10 +264,17 @@ def _emit(
 
 
 def scan_line(
-    line: str, base: int, language: str | None, cfg: GenericConfig, *, nested: bool = True
+    line: str,
+    base: int,
+    language: str | None,
+    cfg: GenericConfig,
+    *,
+    nested: bool = True,
+    gated: bool = False,
 ) -> Iterator[Candidate]:
-    """Candidates on one line; `base` is the line's offset in the text."""
-    if not _GATE.search(line):
+    """Candidates on one line; `base` is the line's offset in the text. `gated`: the caller
+    already knows the line holds a trigger word."""
+    if not gated and not _GATE.search(line):
         return
     if '\\"' in line:
         # JSON inside a string (`"{\\"password\\": \\"...\\"}"`): read the escaped quotes as
@@ -298,7 +313,7 @@ def scan_line(
             ):
                 continue
             yield c
-    if re.search(r"\slogin\b|\s-u\s", line):
+    if _LOGIN.search(line):
         for m in _SHORT_PASSWORD.finditer(line):
             c = _emit(m, "password", language, cfg, base)
             if c is not None:
