@@ -37,6 +37,8 @@ def _value_ok(rule: Rule, value: str, fake_words: tuple[str, ...]) -> bool:
         return False
     if rule.entropy and values.entropy(value) < rule.entropy:
         return False
+    if rule.kind == "jwt" and not values.jwt_header_ok(value):
+        return False
     return not any(a.search(value) for a in rule.allow)
 
 

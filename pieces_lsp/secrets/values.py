@@ -6,6 +6,9 @@ Shared by every rule: a provider-shaped `ghp_xxxx...` in a README is documentati
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import math
 import re
 from collections import Counter
@@ -120,6 +123,18 @@ def is_code_like(value: str) -> bool:
     names far more often than a credential."""
     v = value.strip()
     return bool(_REGEX.search(v) or _WORDY.fullmatch(v))
+
+
+def jwt_header_ok(value: str) -> bool:
+    """A JWT's first segment is base64url JSON naming its algorithm; strings that only look
+    like `eyJ...` (a broken test token, a JSON fragment) are not tokens."""
+    head = value.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4))
+        header = json.loads(decoded)
+    except (ValueError, binascii.Error):
+        return False
+    return isinstance(header, dict) and ("alg" in header or "typ" in header)
 
 
 def is_fake(value: str, fake_words: tuple[str, ...]) -> bool:

@@ -47,7 +47,16 @@ def test_only_lsp_imports_pygls_and_lsprotocol():
 
 
 def test_services_never_import_the_front_ends():
-    services = ("analysis/", "secrets/", "library/", "search/", "storage/", "portability/", "ml/", "privacy/")
+    services = (
+        "analysis/",
+        "secrets/",
+        "library/",
+        "search/",
+        "storage/",
+        "portability/",
+        "ml/",
+        "privacy/",
+    )
     offenders = [
         (m, n)
         for m, names in _modules()

@@ -143,3 +143,23 @@ def test_every_rule_kind_is_described() -> None:
     for rid in ("generic-password", "generic-secret", "generic-credential"):
         assert ruleset.describe(rid) != rid
     assert all(r.description for r in ruleset.rules)
+
+
+def test_jwt_needs_a_json_header() -> None:
+    import base64
+    import json as _json
+
+    def b64(obj: dict) -> str:
+        return base64.urlsafe_b64encode(_json.dumps(obj).encode()).decode().rstrip("=")
+
+    payload = b64({"sub": "42", "role": "admin", "iat": 1700000000})
+    real = f"{b64({'alg': 'HS256', 'typ': 'JWT'})}.{payload}.{RANDOM[:32]}"
+    fake = f"eyJub3RfYV9oZWFkZXI.{payload}.{RANDOM[:32]}"
+    assert rules_of(f"Authorization: Bearer {real}\n") == ["jwt"]
+    assert "jwt" not in rules_of(f"x = '{fake}'\n", "a.py")
+
+
+def test_empty_and_non_text_inputs_are_quick_no_ops() -> None:
+    assert secrets.find("") == []
+    assert secrets.redact("") == ""
+    assert secrets.findings("no secrets here\n") == []
