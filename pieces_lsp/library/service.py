@@ -444,6 +444,29 @@ class LibraryService:
         with self._cache_lock:
             return cache.token, list(cache.by_id.values())
 
+    def vectors(self, model: str) -> list[tuple[str, str, bytes]]:
+        """Stored search vectors made by `model` (derived data: not part of the snippet cache
+        and not exported)."""
+        if not self.db.exists():
+            return []
+        with self.db.connection(linger=False) as conn:
+            return self.repo.vectors(conn, model)
+
+    def store_vectors(self, model: str, rows: list[tuple[str, str, bytes]]) -> int:
+        """Keep computed vectors for the next start. A plain transaction, not a library write:
+        no generation bump, so other windows do not refresh for derived data."""
+        if not rows or not self.db.exists():
+            return 0
+        with self.db.connection() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                n = self.repo.store_vectors(conn, model, rows)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return n
+
     def count(self) -> int:
         return len(self._fresh().by_id)
 

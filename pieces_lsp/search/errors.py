@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pieces_lsp.errors import PiecesError
 
-NEURAL_UNAVAILABLE = "neural search needs the embedding model, which this version does not ship yet"
+NEURAL_UNAVAILABLE = "this kind of search is not available"
 
 
 class SearchUnavailableError(PiecesError):

@@ -63,13 +63,19 @@ def _term_parts(
     return parts, covered
 
 
+NEURAL_RANK_SHOWN = 10
+
+
 def explain(
     index: SnippetIndex,
     doc: IndexedDoc,
     query: Query,
     matches: Mapping[int, list[WordMatch]],
+    neural: tuple[int, float] | None = None,
 ) -> str:
     parts, covered = _term_parts(index, doc, query.terms)
+    if neural is not None and neural[0] <= NEURAL_RANK_SHOWN:
+        parts.insert(0, f"meaning matches (rank {neural[0]}, similarity {neural[1]:.2f})")
     fuzzy = [
         m
         for m in matches.get(doc.num, [])

@@ -27,6 +27,8 @@ class SearchHit:
     preview: str = ""
     why: str = ""
     """A short human explanation, e.g. 'title matches "retry", tag http'."""
+    signals: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per retriever that found it (fulltext, fuzzy, neural): its rank there and its score."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +39,7 @@ class SearchHit:
             "score": round(self.score, 4),
             "preview": self.preview,
             "why": self.why,
+            "signals": {k: dict(v) for k, v in self.signals.items()},
         }
 
 
@@ -45,10 +48,17 @@ class SimilarHit:
     id: str
     title: str
     score: float
-    """0..1: the cosine of the two snippets' tf-idf vectors (1 = same words, same weights)."""
+    """0..1: how alike the code is, in words (tf-idf cosine) and in meaning (embedding cosine)."""
+    near_duplicate: bool = False
+    """The same code up to names, spacing and comments."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "score": round(self.score, 4)}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "near_duplicate": self.near_duplicate,
+        }
 
 
 def make_preview(content: str) -> str:

@@ -19,6 +19,7 @@ from pieces_lsp.search import text
 from pieces_lsp.search.fulltext import FullTextIndex, merge_weighted
 from pieces_lsp.search.fuzzy import FuzzyIndex
 from pieces_lsp.search.hits import make_preview
+from pieces_lsp.search.shape import shape
 from pieces_lsp.secrets import redact
 
 # Field weights of the full-text bag (a word in the title counts as TITLE occurrences).
@@ -53,6 +54,8 @@ class IndexedDoc:
     title_terms: frozenset[str]
     tag_terms: frozenset[str]
     description_terms: frozenset[str]
+    shape: str = ""
+    """The code's shape (`search.shape`): equal shapes are near-duplicates."""
     preview: str | None = None
     safe_title: str | None = None
 
@@ -92,6 +95,7 @@ class SnippetIndex:
         self._by_num: dict[int, IndexedDoc] = {}
         self._by_language: dict[str, set[int]] = {}
         self._by_tag: dict[str, set[int]] = {}
+        self._by_shape: dict[str, set[int]] = {}
         self._used: set[int] = set()
         self._next = 0
 
@@ -172,7 +176,10 @@ class SnippetIndex:
             title_terms=frozenset(title),
             tag_terms=frozenset(tag_terms),
             description_terms=frozenset(description),
+            shape=shape(s.content),
         )
+        if doc.shape:
+            self._by_shape.setdefault(doc.shape, set()).add(num)
         self._by_id[s.id] = doc
         self._by_num[num] = doc
         self._by_language.setdefault(s.language, set()).add(num)
@@ -186,6 +193,11 @@ class SnippetIndex:
         del self._by_id[doc.id]
         del self._by_num[doc.num]
         self._used.discard(doc.num)
+        same = self._by_shape.get(doc.shape)
+        if same is not None:
+            same.discard(doc.num)
+            if not same:
+                del self._by_shape[doc.shape]
         lang = self._by_language.get(doc.snippet.language)
         if lang is not None:
             lang.discard(doc.num)
@@ -226,6 +238,10 @@ class SnippetIndex:
         for other in sets[1:]:
             out &= other
         return out
+
+    def same_shape(self, code_shape: str) -> set[int]:
+        """Documents whose code has this shape (near-duplicates)."""
+        return set(self._by_shape.get(code_shape, ())) if code_shape else set()
 
     def used(self) -> set[int]:
         """Documents the user has inserted at least once."""

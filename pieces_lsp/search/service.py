@@ -13,6 +13,7 @@ import heapq
 import re
 import threading
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ from pieces_lsp.search.retrievers import (
     Retrieved,
     Retriever,
 )
+from pieces_lsp.search.shape import shape
 from pieces_lsp.secrets import redact
 
 if TYPE_CHECKING:
@@ -41,14 +43,18 @@ MODES = ("hybrid", "fulltext", "fuzzy", "neural")
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 200
 
-HYBRID_WEIGHTS: dict[str, float] = {"fulltext": 1.0, "fuzzy": 0.2}
+HYBRID_WEIGHTS: dict[str, float] = {"fulltext": 1.0, "fuzzy": 0.2, "neural": 1.0}
 """Each retriever's weight in the hybrid blend. Full text leads: on natural-language queries it
 is the more precise list, and fuzzy mainly rescues misspelt names, so fuzzy's weight grows with
-the share of query words the full-text index has never seen (see `_blend`). The
-neural retriever will add its entry here."""
-HYBRID_RELATIVE = frozenset({"fulltext"})
+the share of query words the full-text index has never seen (see `_blend`). The neural list
+(meaning) weighs as much as full text (words): each finds what the other misses."""
+HYBRID_RELATIVE = frozenset({"fulltext", "neural"})
 """Lists scaled to their own best before blending (BM25 over its upper bound is small for long
 queries, which would hand the blend to fuzzy)."""
+
+USAGE_NUDGE = 0.02
+"""How much insertions and recent use lift a hybrid result: enough to order near-ties, never
+enough to lift a poor match over a good one."""
 
 CANDIDATE_DEPTH = 100
 """How deep each retriever's list goes before blending: fusion only reorders candidates, so a
@@ -69,6 +75,7 @@ about which snippet fits; dropping them keeps completion fast and its ranking me
 
 SIMILAR_QUERY_TERMS = 40
 SIMILAR_CANDIDATES = 200
+NEAR_DUPLICATE_SCORE = 0.95
 
 _LANGUAGE_FAMILIES = (
     frozenset({"javascript", "javascriptreact", "typescript", "typescriptreact", "vue"}),
@@ -113,6 +120,10 @@ class SearchService:
         self._retrievers: dict[str, Retriever] = {
             r.name: r for r in (FullTextRetriever(), FuzzyRetriever())
         }
+        from pieces_lsp.search.neural import NeuralRetriever
+
+        self.neural = NeuralRetriever(library)
+        self._retrievers[self.neural.name] = self.neural
         self._hybrid_weights = dict(HYBRID_WEIGHTS)
 
     def add_retriever(self, retriever: Retriever, *, hybrid_weight: float = 0.0) -> None:
@@ -137,7 +148,10 @@ class SearchService:
         """Build the index now (e.g. in the background after start-up) instead of on the first
         search; returns the number of snippets indexed."""
         with self._lock:
-            return len(self._synced())
+            index = self._synced()
+            with suppress(SearchUnavailableError):
+                self.neural.vectors(index)  # embeds what has no stored vector yet
+            return len(index)
 
     def busy(self) -> bool:
         """True while the index is being built or updated (e.g. the start-up warm-up): callers
@@ -176,13 +190,36 @@ class SearchService:
             if mode != "hybrid":
                 names = [mode]
             depth = max(CANDIDATE_DEPTH, limit)
-            lists = [self._retrievers[n].retrieve(index, parsed, allowed, depth) for n in names]
-            ranking = self._blend(index, parsed, lists) if mode == "hybrid" else lists[0].ranking
+            lists = []
+            for n in names:
+                try:
+                    lists.append(self._retrievers[n].retrieve(index, parsed, allowed, depth))
+                except SearchUnavailableError:
+                    if mode != "hybrid":
+                        raise
+            if mode == "hybrid":
+                ranking = self._nudged(index, self._blend(index, parsed, lists))
+            else:
+                ranking = lists[0].ranking
             matches = {d: m for rl in lists for d, m in rl.matches.items()}
-            return [
-                self._hit(index.by_num(d), score, explain(index, index.by_num(d), parsed, matches))
-                for d, score in ranking[:limit]
-            ]
+            ranks = {
+                rl.name: {d: (r, sc) for r, (d, sc) in enumerate(rl.ranking, start=1)}
+                for rl in lists
+            }
+            hits = []
+            for d, score in ranking[:limit]:
+                doc = index.by_num(d)
+                signals = {name: got[d] for name, got in ranks.items() if d in got}
+                why = explain(index, doc, parsed, matches, signals.get("neural"))
+                hits.append(self._hit(doc, score, why, signals))
+            return hits
+
+    @staticmethod
+    def _nudged(index: SnippetIndex, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        now = datetime.now(timezone.utc)
+        nudged = [(d, min(1.0, s + USAGE_NUDGE * index.by_num(d).usage(now))) for d, s in ranking]
+        nudged.sort(key=lambda ds: -ds[1])
+        return nudged
 
     def _blend(
         self, index: SnippetIndex, query: Query, lists: Sequence[Retrieved]
@@ -198,7 +235,12 @@ class SearchService:
         return blend_scores(ranked)
 
     @staticmethod
-    def _hit(doc: IndexedDoc, score: float, why: str) -> SearchHit:
+    def _hit(
+        doc: IndexedDoc,
+        score: float,
+        why: str,
+        signals: dict[str, tuple[int, float]] | None = None,
+    ) -> SearchHit:
         s = doc.snippet
         return SearchHit(
             id=s.id,
@@ -208,6 +250,9 @@ class SearchService:
             score=max(0.0, min(1.0, score)),
             preview=doc.get_preview(),
             why=redact(why),
+            signals={
+                k: {"rank": r, "score": round(sc, 4)} for k, (r, sc) in (signals or {}).items()
+            },
         )
 
     # -- similar -------------------------------------------------------------------------------
@@ -237,37 +282,74 @@ class SearchService:
                     raise NotFoundError(f"no snippet with id {exclude}")
                 content = doc.snippet.content
             assert content is not None
-            return self._similar(index, content, exclude, limit)
+            return self._similar(
+                index, content, exclude, limit, self._meaning(index, content, exclude)
+            )
+
+    def _meaning(self, index: SnippetIndex, content: str, exclude: str | None) -> dict[int, float]:
+        """{doc: embedding cosine} of the nearest snippets, or {} without the model."""
+        try:
+            vectors = self.neural.vectors(index)
+        except SearchUnavailableError:
+            return {}
+        doc = index.by_id(exclude) if exclude is not None else None
+        vec = vectors.vector(doc.num) if doc is not None else None
+        if vec is None:
+            vec = self.neural.embedder().embed_documents([content])[0]
+        return dict(vectors.top(vec, SIMILAR_CANDIDATES))
 
     @staticmethod
     def _similar(
-        index: SnippetIndex, content: str, exclude: str | None, limit: int
+        index: SnippetIndex,
+        content: str,
+        exclude: str | None,
+        limit: int,
+        meaning: dict[int, float] | None = None,
     ) -> list[SimilarHit]:
-        """Candidates come from BM25 with the snippet's most telling terms as the query; they
-        are then scored by the cosine of their code's tf-idf vectors. Code only: a near
+        """Candidates come from BM25 with the snippet's most telling terms as the query, from
+        the nearest embeddings and from equal code shapes. Each is scored by the mean of its
+        code's tf-idf cosine (same words) and its embedding cosine (same meaning); a
+        near-duplicate (same shape) scores at least NEAR_DUPLICATE_SCORE. Code only: a near
         duplicate saved with another title is still a near duplicate."""
+        meaning = meaning or {}
         ft = index.fulltext
         vec = ft.tfidf(merge_weighted([(text.terms(content), 1.0)]))
-        if not vec:
-            return []
-        probe = heapq.nlargest(SIMILAR_QUERY_TERMS, vec.items(), key=lambda kv: kv[1])
-        top = probe[0][1]
-        candidates = ft.top(
-            [(t, w / top) for t, w in probe],
-            SIMILAR_CANDIDATES,
-            max_postings=ft.pruning_threshold(),
-        )
-        scored: list[tuple[float, IndexedDoc]] = []
-        for num, _ in candidates:
+        candidates: set[int] = set(meaning)
+        if vec:
+            probe = heapq.nlargest(SIMILAR_QUERY_TERMS, vec.items(), key=lambda kv: kv[1])
+            top = probe[0][1]
+            candidates.update(
+                num
+                for num, _ in ft.top(
+                    [(t, w / top) for t, w in probe],
+                    SIMILAR_CANDIDATES,
+                    max_postings=ft.pruning_threshold(),
+                )
+            )
+        same = index.same_shape(shape(content))
+        candidates |= same
+        scored: list[tuple[float, bool, IndexedDoc]] = []
+        for num in candidates:
             doc = index.by_num(num)
             if doc.id == exclude:
                 continue
-            other = ft.tfidf(merge_weighted([(text.terms(doc.snippet.content), 1.0)]))
-            score = ft.cosine(vec, other)
+            words = 0.0
+            if vec:
+                other = ft.tfidf(merge_weighted([(text.terms(doc.snippet.content), 1.0)]))
+                words = ft.cosine(vec, other)
+            score = (words + max(0.0, meaning[num])) / 2 if meaning and num in meaning else words
+            if not meaning and num in same:
+                score = max(score, words)
+            duplicate = num in same
+            if duplicate:
+                score = max(score, NEAR_DUPLICATE_SCORE)
             if score > 0.0:
-                scored.append((score, doc))
-        scored.sort(key=lambda sd: (-sd[0], sd[1].num))
-        return [SimilarHit(id=d.id, title=d.get_title(), score=s) for s, d in scored[:limit]]
+                scored.append((min(1.0, score), duplicate, doc))
+        scored.sort(key=lambda sd: (-sd[0], sd[2].num))
+        return [
+            SimilarHit(id=d.id, title=d.get_title(), score=s, near_duplicate=dup)
+            for s, dup, d in scored[:limit]
+        ]
 
     # -- completion ----------------------------------------------------------------------------
 

@@ -166,15 +166,50 @@ class SnippetRepository:
         n = conn.execute("DELETE FROM snippets WHERE id = ? RETURNING id", [snippet_id]).fetchall()
         if n:
             conn.execute("INSERT INTO tombstones VALUES (?, ?)", [snippet_id, seq])
+        conn.execute("DELETE FROM snippet_vectors WHERE id = ?", [snippet_id])
         return bool(n)
 
     @staticmethod
     def delete_all(conn: duckdb.DuckDBPyConnection, seq: int) -> int:
         ids = [r[0] for r in conn.execute("SELECT id FROM snippets").fetchall()]
         conn.execute("DELETE FROM snippets")
+        conn.execute("DELETE FROM snippet_vectors")
         if ids:
             conn.executemany("INSERT INTO tombstones VALUES (?, ?)", [[i, seq] for i in ids])
         return len(ids)
+
+    @staticmethod
+    def vectors(conn: duckdb.DuckDBPyConnection, model: str) -> list[tuple[str, str, bytes]]:
+        """(id, text key, float16 bytes) of every stored vector made by `model`."""
+        rows = conn.execute(
+            "SELECT id, text_key, vector FROM snippet_vectors WHERE model = ?", [model]
+        ).fetchall()
+        return [(r[0], r[1], bytes(r[2])) for r in rows]
+
+    @staticmethod
+    def store_vectors(
+        conn: duckdb.DuckDBPyConnection, model: str, rows: Iterable[tuple[str, str, bytes]]
+    ) -> int:
+        """Insert or replace vectors of snippets that still exist (a snippet deleted meanwhile
+        by another window must not get its vector back)."""
+        batch = [[sid, model, key, blob] for sid, key, blob in rows]
+        if not batch:
+            return 0
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS incoming_vectors "
+            "(id VARCHAR, model VARCHAR, text_key VARCHAR, vector BLOB)"
+        )
+        conn.execute("DELETE FROM incoming_vectors")
+        conn.executemany("INSERT INTO incoming_vectors VALUES (?, ?, ?, ?)", batch)
+        conn.execute(
+            "DELETE FROM snippet_vectors WHERE id IN (SELECT id FROM incoming_vectors)"
+        )
+        conn.execute(
+            "INSERT INTO snippet_vectors SELECT i.* FROM incoming_vectors i "
+            "JOIN snippets s ON s.id = i.id"
+        )
+        conn.execute("DELETE FROM incoming_vectors")
+        return len(batch)
 
     @staticmethod
     def record_use(

@@ -12,7 +12,7 @@ import pytest
 
 from pieces_lsp.app import Services, build_services
 from pieces_lsp.config import resolve_config
-from pieces_lsp.errors import NotFoundError, PiecesError, ValidationError
+from pieces_lsp.errors import ModelFileError, NotFoundError, PiecesError, ValidationError
 from pieces_lsp.model import SnippetDraft, SnippetPatch
 from pieces_lsp.search import SearchHit, SearchService, SearchUnavailableError, SimilarHit
 from pieces_lsp.search.blend import RankedList, blend_scores
@@ -192,7 +192,8 @@ def test_limit_is_respected(svc, corpus) -> None:
 def test_hit_shape(svc, corpus) -> None:
     hit = svc.search.search("retry")[0]
     d = hit.to_dict()
-    assert set(d) == {"id", "title", "language", "tags", "score", "preview", "why"}
+    assert set(d) == {"id", "title", "language", "tags", "score", "preview", "why", "signals"}
+    assert d["signals"]["fulltext"]["rank"] == 1
     assert d["title"] == "Retry with exponential backoff"
     assert d["tags"][:2] == ["http", "python"]  # the user's tag, then enrichment's
     lines = d["preview"].split("\n")
@@ -272,7 +273,13 @@ def test_similar_finds_near_duplicate_first_and_excludes_itself(svc, corpus) -> 
     assert corpus["retry"] not in [h.id for h in hits]
     assert 0.5 < hits[0].score <= 1.0
     assert all(isinstance(h, SimilarHit) and 0.0 < h.score <= 1.0 for h in hits)
-    assert hits[0].to_dict() == {"id": twin, "title": hits[0].title, "score": round(s, 4)}
+    assert hits[0].near_duplicate  # the same code with other names
+    assert hits[0].to_dict() == {
+        "id": twin,
+        "title": hits[0].title,
+        "score": round(s, 4),
+        "near_duplicate": True,
+    }
 
 
 def test_similar_by_content(svc, corpus) -> None:
@@ -355,13 +362,18 @@ def test_bad_requests_name_the_field(svc, kwargs, field) -> None:
     assert e.value.field == field
 
 
-def test_neural_mode_is_unavailable(svc, corpus) -> None:
+def test_damaged_model_fails_neural_clearly_and_hybrid_carries_on(svc, corpus, monkeypatch):
+    import pieces_lsp.ml.embed as embed
+
+    def broken():
+        raise ModelFileError("models/embed/model.onnx does not match its SHA-256")
+
+    monkeypatch.setattr(embed, "get_embedder", broken)
     with pytest.raises(SearchUnavailableError) as e:
         svc.search.search("retry", mode="neural")
     assert isinstance(e.value, PiecesError)
-    assert str(e.value) == (
-        "neural search needs the embedding model, which this version does not ship yet"
-    )
+    assert "neural search is unavailable" in str(e.value) and "SHA-256" in str(e.value)
+    assert ids(svc.search.search("retry"))[0] == corpus["retry"]
 
 
 def test_services_build_search_lazily(svc) -> None:
