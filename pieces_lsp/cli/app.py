@@ -119,11 +119,22 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
         )
     )
     s = result.snippet
+    alike = []
+    if result.created:
+        try:
+            alike = services.search.like_new(s.id)
+        except PiecesError as exc:  # the save succeeded; similarity is a bonus
+            logging.getLogger(__name__).info("similar-on-save skipped: %s", exc)
     if ns.json:
         from pieces_lsp.cli.output import emit_json
 
         emit_json(
-            s.to_dict() | {"created": result.created, "suggested_tags": result.suggested_tags}
+            s.to_dict()
+            | {
+                "created": result.created,
+                "suggested_tags": result.suggested_tags,
+                "similar": [h.to_dict() for h in alike],
+            }
         )
     else:
         from pieces_lsp.cli.output import show_enrichment
@@ -131,6 +142,9 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
         verb = "saved" if result.created else "already saved"
         print(f"{verb}: {s.id[:8]}")
         show_enrichment(s.to_dict() | {"suggested_tags": result.suggested_tags})
+        for h in alike:
+            what = "near-duplicate of" if h.near_duplicate else f"like ({h.score:.2f})"
+            print(f"you already saved something like this: {what} {h.id[:8]} {h.title}")
         for f in s.secrets:
             print(f"warning: possible secret ({f.rule}) on line {f.line + 1}", file=sys.stderr)
     return 0

@@ -6,11 +6,12 @@ Each handler validates its one object argument, runs the service call in the wor
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from lsprotocol import types
 
-from pieces_lsp.errors import ValidationError
+from pieces_lsp.errors import PiecesError, ValidationError
 from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
 from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg, range_arg
 from pieces_lsp.lsp.errors import clean_errors
@@ -18,6 +19,8 @@ from pieces_lsp.lsp.progress import run_with_progress
 from pieces_lsp.lsp.selection import draft_from_args, selection_text, workspace_root
 from pieces_lsp.lsp.state import PiecesServer
 from pieces_lsp.model import ListQuery, SnippetPatch, validate_content
+
+log = logging.getLogger(__name__)
 
 
 def _opt_bool(obj: dict[str, Any], name: str) -> bool:
@@ -46,7 +49,15 @@ def register(server: PiecesServer) -> None:
         extra: dict[str, Any] = {
             "created": result.created,
             "suggested_tags": result.suggested_tags,
+            "similar": [],
         }
+        if result.created:
+            sid = result.snippet.id
+            try:
+                alike = await ls.run(lambda: ls.services.search.like_new(sid))
+                extra["similar"] = [h.to_dict() for h in alike]
+            except PiecesError as exc:  # the save succeeded; similarity is a bonus
+                log.info("similar-on-save skipped: %s", type(exc).__name__)
         if result.analysis is not None:
             a = result.analysis
             extra["enrichment"] = {

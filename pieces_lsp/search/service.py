@@ -76,6 +76,8 @@ about which snippet fits; dropping them keeps completion fast and its ranking me
 SIMILAR_QUERY_TERMS = 40
 SIMILAR_CANDIDATES = 200
 NEAR_DUPLICATE_SCORE = 0.95
+SIMILAR_ON_SAVE = 0.6
+SIMILAR_ON_SAVE_LIMIT = 3
 
 _LANGUAGE_FAMILIES = (
     frozenset({"javascript", "javascriptreact", "typescript", "typescriptreact", "vue"}),
@@ -285,6 +287,15 @@ class SearchService:
             return self._similar(
                 index, content, exclude, limit, self._meaning(index, content, exclude)
             )
+
+    def like_new(self, snippet_id: str) -> list[SimilarHit]:
+        """ "You already saved something like this": after a save, the few snippets that are
+        near-duplicates or clearly alike (SIMILAR_ON_SAVE). Skipped while the index is still
+        being built, so a save never waits for the start-up warm-up."""
+        if self.busy():
+            return []
+        hits = self.similar(snippet_id=snippet_id, limit=SIMILAR_ON_SAVE_LIMIT)
+        return [h for h in hits if h.near_duplicate or h.score >= SIMILAR_ON_SAVE]
 
     def _meaning(self, index: SnippetIndex, content: str, exclude: str | None) -> dict[int, float]:
         """{doc: embedding cosine} of the nearest snippets, or {} without the model."""

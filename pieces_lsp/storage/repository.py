@@ -201,9 +201,7 @@ class SnippetRepository:
         )
         conn.execute("DELETE FROM incoming_vectors")
         conn.executemany("INSERT INTO incoming_vectors VALUES (?, ?, ?, ?)", batch)
-        conn.execute(
-            "DELETE FROM snippet_vectors WHERE id IN (SELECT id FROM incoming_vectors)"
-        )
+        conn.execute("DELETE FROM snippet_vectors WHERE id IN (SELECT id FROM incoming_vectors)")
         conn.execute(
             "INSERT INTO snippet_vectors SELECT i.* FROM incoming_vectors i "
             "JOIN snippets s ON s.id = i.id"

@@ -1,0 +1,150 @@
+"""Sentence embeddings for code search: a static token-embedding model run with onnxruntime.
+
+The model (models/embed/model.onnx, built by models/embed/build.py) is a bag of token vectors:
+token ids -> int8 rows of a 32,000 x 256 table -> times a learned per-token factor (which also
+carries the row's dequantisation scale) -> sum over the unmasked tokens -> L2 normalise. A mean
+and a sum differ only by a positive factor per text, which the normalisation removes, so the
+graph skips the division. The tokenizer is the LLaMA-2 BPE (models/embed/tokenizer.json) run by
+the `tokenizers` library.
+
+The text is rewritten before tokenization so that code and prose meet on the same words:
+identifiers are kept as written and also split into lower-case words (`readJsonFile` ->
+`readJsonFile read json file`, `MAX_SIZE` -> `MAX_SIZE max size`); punctuation and operators are
+dropped because in a bag of tokens they only dilute the meaning of the names around them.
+`models/embed/build.py` trains through these same functions, so training and inference cannot
+drift apart.
+
+Everything loads on the first call to `get_embedder()` (never at import), and both files are
+checked against models/manifest.json first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pieces_lsp.ml.runtime import session, verify
+from pieces_lsp.resources import models_dir
+
+MODEL = "embed"
+TOKENIZER = "embed-tokenizer"
+MAX_TOKENS = 256
+"""Token cap per text: the start of a snippet (its name, arguments, first lines) says most of
+what it does, and a bag of 256 tokens is already a stable average."""
+MAX_WORDS = 320
+"""Word cap before tokenization, so a huge paste never reaches the tokenizer whole."""
+MAX_CHARS = 20_000
+BATCH = 256
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def words(text: str) -> list[str]:
+    """The words a text is embedded from: identifiers as written plus their lower-case parts."""
+    out: list[str] = []
+    for tok in _IDENT.findall(text[:MAX_CHARS]):
+        if tok.isdigit():
+            if len(tok) <= 4:
+                out.append(tok)
+            continue
+        parts = [p.lower() for p in _CAMEL.findall(tok)]
+        stripped = tok.strip("_")
+        if not stripped:
+            continue
+        if len(parts) == 1 and parts[0] == stripped:
+            out.append(parts[0])
+            continue
+        out.append(stripped)
+        out.extend(parts)
+        if len(out) >= MAX_WORDS:
+            break
+    return out[:MAX_WORDS]
+
+
+def preprocess_document(text: str) -> str:
+    """A snippet (code, or its title/description/tags joined by the caller) as embedding input."""
+    return " ".join(words(text))
+
+
+def preprocess_query(text: str) -> str:
+    """A search query as embedding input; the same rewriting as documents, so that a query that
+    names an identifier (`parseArgs`) meets the snippet that defines it."""
+    return " ".join(words(text))
+
+
+class Embedder:
+    """The embedding model with its tokenizer; build it through `get_embedder()`."""
+
+    dim: int
+    model_id: str
+
+    def __init__(self, root: Path | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        root = root or models_dir()
+        model_file = verify(MODEL, root)
+        tokenizer_file = verify(TOKENIZER, root)
+        digest = hashlib.sha256(model_file.read_bytes()).hexdigest()
+        self._session: Any = session(MODEL, root)
+        tok = Tokenizer.from_file(str(tokenizer_file))
+        tok.no_padding()
+        tok.enable_truncation(MAX_TOKENS)
+        self._tokenizer = tok
+        self.dim = int(self._session.get_outputs()[0].shape[-1])
+        self.model_id = f"embed-v1:{digest[:12]}"
+
+    def _encode(self, prepared: list[str]) -> np.ndarray:
+        out = np.zeros((len(prepared), self.dim), dtype=np.float32)
+        if not prepared:
+            return out
+        # Texts of similar length share a batch, so little work is spent on padding.
+        order = sorted(range(len(prepared)), key=lambda i: len(prepared[i]))
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            encs = self._tokenizer.encode_batch(
+                [prepared[i] for i in idx], add_special_tokens=False
+            )
+            width = max(1, max(len(e.ids) for e in encs))
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.float32)
+            for row, enc in enumerate(encs):
+                n = len(enc.ids)
+                ids[row, :n] = enc.ids
+                mask[row, :n] = 1.0
+            out[idx] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32 unit rows (all-zero for a text without words)."""
+        return self._encode([preprocess_document(t) for t in texts])
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32 unit rows (all-zero for a query without words)."""
+        return self._encode([preprocess_query(t) for t in texts])
+
+
+_lock = threading.Lock()
+_embedder: Embedder | None = None
+
+
+def get_embedder() -> Embedder:
+    """The process-wide embedder, loaded (and hash-checked) on the first call."""
+    global _embedder
+    if _embedder is None:
+        with _lock:
+            if _embedder is None:
+                _embedder = Embedder()
+    return _embedder
+
+
+def reset() -> None:
+    """Forget the loaded embedder (tests that swap the models folder)."""
+    global _embedder
+    with _lock:
+        _embedder = None
