@@ -45,6 +45,7 @@ class VectorIndex:
         self._key_of: dict[int, str] = {}
         self._free: list[int] = []
         self._stored: dict[str, tuple[str, bytes]] | None = None
+        self._synced_token: str | None = None
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -60,7 +61,10 @@ class VectorIndex:
         load: Callable[[], Iterable[tuple[str, str, bytes]]],
         store: Callable[[list[tuple[str, str, bytes]]], object],
     ) -> int:
-        """Follow the search index; returns how many snippets had to be embedded."""
+        """Follow the search index; returns how many snippets had to be embedded. A no-op while
+        the index is at the library snapshot it was last followed at."""
+        if index.token is not None and index.token == self._synced_token:
+            return 0
         live: dict[int, IndexedDoc] = {d.num: d for d in index.docs()}
         for num in [n for n in self._row_of if n not in live]:
             self._release(num)
@@ -71,6 +75,7 @@ class VectorIndex:
                 continue
             todo.append(doc)
         if not todo:
+            self._synced_token = index.token
             return 0
         if self._stored is None:
             self._stored = {sid: (k, blob) for sid, k, blob in load()}
@@ -93,6 +98,7 @@ class VectorIndex:
                 self._stored[doc.id] = (key, blob)
                 rows.append((doc.id, key, blob))
             store(rows)
+        self._synced_token = index.token
         return len(missing)
 
     def _put(self, num: int, key: str, vec: np.ndarray) -> None:
