@@ -201,6 +201,20 @@ def register(server: PiecesServer) -> None:
         )
         return {"results": [h.to_dict() for h in hits]}
 
+    @command("pieces.search.suggest")
+    async def suggest(ls: PiecesServer, *args: Any) -> dict[str, Any]:
+        obj = single_object(args)
+        uri = req_str(obj, "uri")
+        position = position_arg(obj.get("position"))
+        doc = ls.workspace.text_documents.get(uri)
+        if doc is None:
+            raise ValidationError("uri", "is not an open document")
+        text, language = doc.source, doc.language_id or None
+        offset = doc.offset_at_position(position)
+        limit = opt_int(obj, "limit", 5, 1, 10)
+        found = await ls.run(lambda: ls.services.search.suggest(text, offset, language, limit))
+        return {"suggestions": [s.to_dict() for s in found]}
+
     @command("pieces.library.export")
     async def export(ls: PiecesServer, *args: Any) -> dict[str, Any]:
         from pieces_lsp.portability import export_library

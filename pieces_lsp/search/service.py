@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 import re
 import threading
+from collections import deque
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timezone
@@ -38,6 +39,7 @@ from pieces_lsp.secrets import redact
 
 if TYPE_CHECKING:
     from pieces_lsp.library import LibraryService
+    from pieces_lsp.search.suggest import Suggestion
 
 MODES = ("hybrid", "fulltext", "fuzzy", "neural")
 MAX_QUERY_CHARS = 1000
@@ -52,6 +54,7 @@ HYBRID_RELATIVE = frozenset({"fulltext", "neural"})
 """Lists scaled to their own best before blending (BM25 over its upper bound is small for long
 queries, which would hand the blend to fuzzy)."""
 
+RECENT_QUERIES = 20
 USAGE_NUDGE = 0.02
 """How much insertions and recent use lift a hybrid result: enough to order near-ties, never
 enough to lift a poor match over a good one."""
@@ -127,6 +130,7 @@ class SearchService:
         self.neural = NeuralRetriever(library)
         self._retrievers[self.neural.name] = self.neural
         self._hybrid_weights = dict(HYBRID_WEIGHTS)
+        self._recent: deque[str] = deque(maxlen=RECENT_QUERIES)
 
     def add_retriever(self, retriever: Retriever, *, hybrid_weight: float = 0.0) -> None:
         """Serve `retriever` as the search mode of its name (e.g. "neural") and, with a
@@ -183,6 +187,7 @@ class SearchService:
         if mode not in self._retrievers and mode != "hybrid":
             raise SearchUnavailableError(NEURAL_UNAVAILABLE)
         parsed = Query.parse(query)
+        self._remember(query)
         with self._lock:
             index = self._synced()
             allowed = index.allowed(lang, wanted_tags)
@@ -215,6 +220,26 @@ class SearchService:
                 why = explain(index, doc, parsed, matches, signals.get("neural"))
                 hits.append(self._hit(doc, score, why, signals))
             return hits
+
+    def _remember(self, query: str) -> None:
+        """Recent searches feed query suggestions. They stay in this process's memory only:
+        queries are never logged or stored."""
+        q = " ".join(query.split())[:200]
+        if q in self._recent:
+            self._recent.remove(q)
+        self._recent.append(q)
+
+    def recent_queries(self) -> list[str]:
+        """Newest first."""
+        return list(reversed(self._recent))
+
+    def suggest(
+        self, text_: str, offset: int, language: str | None, limit: int = 5
+    ) -> list[Suggestion]:
+        """3-5 queries worth running from where the cursor is (see `search.suggest`)."""
+        from pieces_lsp.search.suggest import suggest
+
+        return suggest(text_, offset, language, self.recent_queries(), limit=limit)
 
     @staticmethod
     def _nudged(index: SnippetIndex, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
