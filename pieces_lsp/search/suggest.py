@@ -390,10 +390,9 @@ def _definition_from_lines(
         return text[starts[i] : end]
 
     current = line_at(cursor_line)
-    if current.strip():
-        limit = _indent(current)
-    else:
-        limit = len(current) if current else 10**6  # a blank line's indentation still counts
+    # a blank line's indentation still says which block the cursor is in
+    blank_limit = len(current) if current else 10**6
+    limit = _indent(current) if current.strip() else blank_limit
     lowest = max(0, min(first, cursor_line - LINES_BEFORE) - EXTEND_FOR_DEFINITION)
     for i in range(cursor_line, lowest - 1, -1):
         line = line_at(i)
