@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=3000)
     args = p.parse_args(argv)
     wanted = set(args.packages.split(","))
-    rows = [json.loads(x) for x in open(args.pairs, encoding="utf-8")]
+    with open(args.pairs, encoding="utf-8") as fh:
+        rows = [json.loads(x) for x in fh]
     rows = [r for r in rows if r["package"] in wanted]
     random.Random(7).shuffle(rows)
     rows = rows[: args.limit]
