@@ -107,6 +107,30 @@ def _analysis(services: Services) -> Check:
     )
 
 
+def _embedder(_: Services) -> Check:
+    """Neural search: the model loads and puts a query next to the code it describes."""
+    import time
+
+    from pieces_lsp.ml.embed import get_embedder
+
+    t0 = time.perf_counter()
+    embedder = get_embedder()
+    docs = embedder.embed_documents(
+        [
+            "def read_json(path):\n    with open(path) as f:\n        return json.load(f)\n",
+            "def sort_desc(items):\n    return sorted(items, reverse=True)\n",
+        ]
+    )
+    query = embedder.embed_queries(["load data from a json file"])[0]
+    scores = docs @ query
+    ms = (time.perf_counter() - t0) * 1000
+    if not scores[0] > scores[1]:
+        return Check("neural search", "warn", f"{embedder.model_id} ranks a probe wrongly")
+    return Check(
+        "neural search", "ok", f"{embedder.model_id}, {embedder.dim} dimensions ({ms:.0f} ms)"
+    )
+
+
 def _home(services: Services) -> Check:
     folder = services.config.paths.profile_dir
     try:
@@ -156,6 +180,7 @@ CHECKS: list[Callable[[Services], Check]] = [
     _models,
     _parsers,
     _analysis,
+    _embedder,
     _home,
     _database,
     _offline,
