@@ -55,5 +55,5 @@ def test_installed_package_enriches_with_its_own_models_and_grammars(home: Path)
     )
     assert out.returncode == 0, out.stderr
     checks = {c["name"]: c for c in json.loads(out.stdout)["checks"]}
-    for name in ("models", "parsers", "analysis"):
+    for name in ("models", "parsers", "analysis", "neural search"):
         assert checks[name]["status"] == "ok", checks[name]
