@@ -2,7 +2,10 @@
 
 The model (models/embed/model.onnx, built by models/embed/build.py) is a bag of token vectors:
 token ids -> int8 rows of a 32,000 x 256 table -> times a learned per-token factor (which also
-carries the row's dequantisation scale) -> sum over the unmasked tokens -> L2 normalise. A mean
+carries the row's dequantisation scale) -> sum over the unmasked tokens -> a 256 x 256
+projection -> L2 normalise. Queries and documents share the table but have their own token
+factors and projection (two towers: the graph's `is_query` input picks one), because search-box
+words and code use words so differently. A mean
 and a sum differ only by a positive factor per text, which the normalisation removes, so the
 graph skips the division. The tokenizer is the LLaMA-2 BPE (models/embed/tokenizer.json) run by
 the `tokenizers` library.
@@ -97,9 +100,12 @@ class Embedder:
         tok.enable_truncation(MAX_TOKENS)
         self._tokenizer = tok
         self.dim = int(self._session.get_outputs()[0].shape[-1])
+        # Two towers (v2): `is_query` picks the query or the document weights; a v1 graph has
+        # one tower and no such input.
+        self._towers = any(i.name == "is_query" for i in self._session.get_inputs())
         self.model_id = f"embed-v1:{digest[:12]}"
 
-    def _encode(self, prepared: list[str]) -> np.ndarray:
+    def _encode(self, prepared: list[str], query: bool) -> np.ndarray:
         out = np.zeros((len(prepared), self.dim), dtype=np.float32)
         if not prepared:
             return out
@@ -117,16 +123,19 @@ class Embedder:
                 n = len(enc.ids)
                 ids[row, :n] = enc.ids
                 mask[row, :n] = 1.0
-            out[idx] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if self._towers:
+                feed["is_query"] = np.array(1 if query else 0, dtype=np.int64)
+            out[idx] = self._session.run(None, feed)[0]
         return out
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """(n, dim) float32 unit rows (all-zero for a text without words)."""
-        return self._encode([preprocess_document(t) for t in texts])
+        return self._encode([preprocess_document(t) for t in texts], query=False)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         """(n, dim) float32 unit rows (all-zero for a query without words)."""
-        return self._encode([preprocess_query(t) for t in texts])
+        return self._encode([preprocess_query(t) for t in texts], query=True)
 
 
 _lock = threading.Lock()

@@ -205,7 +205,7 @@ class SearchService:
                     if mode != "hybrid":
                         raise
             if mode == "hybrid":
-                ranking = self._nudged(index, self._blend(index, parsed, lists))
+                ranking = self._nudged(index, self._blend(index, parsed, lists), limit)
             else:
                 ranking = lists[0].ranking
             matches = {d: m for rl in lists for d, m in rl.matches.items()}
@@ -242,11 +242,19 @@ class SearchService:
         return suggest(text_, offset, language, self.recent_queries(), limit=limit)
 
     @staticmethod
-    def _nudged(index: SnippetIndex, ranking: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    def _nudged(
+        index: SnippetIndex, ranking: list[tuple[int, float]], limit: int
+    ) -> list[tuple[int, float]]:
+        """A nudge can only reorder results within USAGE_NUDGE of each other, so only the head
+        of the ranking (down to that distance below the last shown result) needs it."""
+        if not ranking:
+            return ranking
+        cut = ranking[min(limit, len(ranking)) - 1][1] - USAGE_NUDGE
+        head = [ds for ds in ranking if ds[1] >= cut]
         now = datetime.now(timezone.utc)
-        nudged = [(d, min(1.0, s + USAGE_NUDGE * index.by_num(d).usage(now))) for d, s in ranking]
+        nudged = [(d, min(1.0, s + USAGE_NUDGE * index.by_num(d).usage(now))) for d, s in head]
         nudged.sort(key=lambda ds: -ds[1])
-        return nudged
+        return nudged + ranking[len(head) :]
 
     def _blend(
         self, index: SnippetIndex, query: Query, lists: Sequence[Retrieved]

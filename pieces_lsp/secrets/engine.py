@@ -179,11 +179,10 @@ def _find(text: str, filename: str | None, language: str | None) -> tuple[Match,
     fake = ruleset.generic.fake_words
     found: list[tuple[int, int, str, str]] = []
     spots = _keyword_spots(lowered, ruleset)
-    for rule in ruleset.rules:
-        if any(k in spots for k in rule.keywords):
-            found.extend(
-                (s, e, rule.id, rule.kind) for s, e in _rule_spans(rule, text, fake, spots)
-            )
+    gated = sorted({i for k in spots for i in ruleset.rules_by_keyword.get(k, ())})
+    for i in gated:  # table order: provider rules before generic ones
+        rule = ruleset.rules[i]
+        found.extend((s, e, rule.id, rule.kind) for s, e in _rule_spans(rule, text, fake, spots))
     # Provider formats first; among overlapping ones the earlier, longer match wins.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     taken: list[tuple[int, int]] = []
