@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pieces_lsp.lines import line_starts
 from pieces_lsp.search.text import STOP_WORDS, identifier_words, normalize, raw_words
 from pieces_lsp.search.text import split_identifier as split_words
 from pieces_lsp.secrets import find as find_secrets
@@ -201,20 +202,11 @@ def suggest(
 # --- context --------------------------------------------------------------------------------
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
-
-
 def _context(text: str, offset: int, language: str) -> _Context:
     from pieces_lsp.analysis.definitions import facts
     from pieces_lsp.analysis.imports import imports
 
-    starts = _line_starts(text)
+    starts = line_starts(text)
     total = len(starts)
     cursor_line = bisect.bisect_right(starts, offset) - 1
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pieces_lsp.analysis.languages import language_from_path
+from pieces_lsp.lines import line_of, line_starts
 from pieces_lsp.secrets import allow, generic, values
 from pieces_lsp.secrets.context import TreeContext, is_test_path
 from pieces_lsp.secrets.rules import Rule, RuleSet, load
@@ -97,24 +98,11 @@ def rule_matches(rule: Rule, text: str) -> list[Match]:
             pos = lowered.find(k, pos + 1)
     if not spots:
         return []
-    starts = _line_starts(text)
+    starts = line_starts(text)
     return [
-        Match(rule.id, rule.kind, s, e, _line_of(starts, s))
+        Match(rule.id, rule.kind, s, e, line_of(starts, s))
         for s, e in _rule_spans(rule, text, fake, spots)
     ]
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
-
-
-def _line_of(starts: list[int], offset: int) -> int:
-    return bisect.bisect_right(starts, offset) - 1
 
 
 def _generic_candidates(
@@ -128,7 +116,7 @@ def _generic_candidates(
     gate, haystack = (generic.GATE_LOWER, lowered) if same else (generic._GATE, text)
     hit = gate.search(haystack)
     while hit is not None:
-        line = _line_of(starts, hit.start())
+        line = line_of(starts, hit.start())
         begin = starts[line]
         end = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
         if end - begin <= _LONG_LINE:
@@ -192,7 +180,7 @@ def _find(text: str, filename: str | None, language: str | None) -> tuple[Match,
             continue
         taken.append((f[0], f[1]))
         kept.append(f)
-    starts = _line_starts(text)
+    starts = line_starts(text)
     tree = TreeContext(text, language)
     test_file = is_test_path(filename)
     cfg = ruleset.generic
@@ -222,7 +210,7 @@ def _find(text: str, filename: str | None, language: str | None) -> tuple[Match,
     allowed = allow.allowed_lines(text)
     out = []
     for s, e, rid, kind in sorted(kept):
-        line = _line_of(starts, s)
+        line = line_of(starts, s)
         if line not in allowed:
             out.append(Match(rid, kind, s, e, line))
     return tuple(out)

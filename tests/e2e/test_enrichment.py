@@ -12,9 +12,10 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.conftest import run_cli
+from tests.e2e.session import cmd, start
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pieces_lsp"])
 
@@ -53,21 +54,9 @@ LEAKY = f'import os\n\nGITHUB_TOKEN = "{TOKEN}"\nprint(os.getcwd())\n'
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            process_id=None,
-            initialization_options={"home": str(tmp_path / "home"), "profile": "enrich"},
-        )
-    )
+    await start(lsp_client, tmp_path, "enrich")
     yield
     await lsp_client.shutdown_session()
-
-
-async def cmd(client: LanguageClient, name: str, arg):
-    return await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=name, arguments=[arg])
-    )
 
 
 def unescape_template(template: str) -> str:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.e2e.session import cmd, start
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pieces_lsp"])
 
@@ -35,21 +37,9 @@ SNIPPETS = {
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            process_id=None,
-            initialization_options={"home": str(tmp_path / "home"), "profile": "neural"},
-        )
-    )
+    await start(lsp_client, tmp_path, "neural")
     yield
     await lsp_client.shutdown_session()
-
-
-async def cmd(client: LanguageClient, name: str, arg):
-    return await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=name, arguments=[arg])
-    )
 
 
 async def save_all(client: LanguageClient) -> dict[str, dict]:

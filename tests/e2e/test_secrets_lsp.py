@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.e2e.session import cmd, start
 
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "pieces_lsp"])
 PASSWORD = "Tr0ub4dor" + "&3xq!"
@@ -30,21 +32,9 @@ SETTINGS = (
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, tmp_path: Path):
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            process_id=None,
-            initialization_options={"home": str(tmp_path / "home"), "profile": "secrets"},
-        )
-    )
+    await start(lsp_client, tmp_path, "secrets")
     yield
     await lsp_client.shutdown_session()
-
-
-async def cmd(client: LanguageClient, name: str, arg):
-    return await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=name, arguments=[arg])
-    )
 
 
 async def diagnostics(client: LanguageClient, uri: str, count: int) -> list[types.Diagnostic]:
