@@ -32,7 +32,7 @@ def lists(corpus: list[tuple[str, str]], queries: list[tuple[str, str]]):
     neural_module.MIN_SIMILARITY = -1.0  # see every cosine; floors are applied below
     out = []
     with b.temp_services() as services:
-        ids = b.load_corpus(services, corpus)
+        ids = b.load_corpus(services, corpus, full=True)
         services.search.warm()
         svc = services.search
         with svc._lock:

@@ -17,7 +17,7 @@ import bench_search  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import DEFAULT_EVALS, run_alone  # noqa: E402
 
-MODES = ["fulltext", "fuzzy", "hybrid"]
+MODES = ["fulltext", "fuzzy", "neural", "hybrid"]
 
 
 def _rows(
@@ -25,7 +25,7 @@ def _rows(
 ) -> list[tuple[str, str, bench_search.Quality]]:
     out = []
     with bench_search.temp_services() as services:
-        ids = bench_search.load_corpus(services, corpus)
+        ids = bench_search.load_corpus(services, corpus, full=True)
         resolved = [(query, ids[key]) for query, key in queries]
         services.search.warm()
         for mode in MODES:

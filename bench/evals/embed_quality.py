@@ -4,7 +4,8 @@ Each function/snippet is embedded as a document, each query as a query; the rank
 over the normalised vectors (numpy), with no full-text signal, so this isolates the model. The
 shipped model is compared with the plain wordllama weights it started from when
 models/embed/build.py has left them in its cache (CACHE/plain, a models folder of the same
-shape), and with the same input rewriting, so the difference is the training alone.
+shape), and with the same input rewriting, so the difference is the training alone; and with the
+previously shipped model when a copy of it is in CACHE/previous.
 
 Throughput is snippets per second over the CoSQA functions (tokenization included), in one
 thread of this process, as the server runs it.
@@ -23,7 +24,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import DEFAULT_EVALS, read_jsonl, run_alone
 
-PLAIN = Path(os.environ.get("PIECES_EMBED_CACHE", "/work/cache/embed")) / "plain"
+CACHE = Path(os.environ.get("PIECES_EMBED_CACHE", "/work/cache/embed"))
+PLAIN = CACHE / "plain"
+PREVIOUS = CACHE / "previous"
+"""A models folder holding the previously shipped embedder (copied there by hand before a new
+one replaces it), so a new model is compared with the one it replaces."""
 
 
 def _ranks(q: np.ndarray, d: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -73,6 +78,8 @@ def evaluate(evals_dir: Path = DEFAULT_EVALS) -> dict[str, Any]:
     models: list[tuple[str, Any]] = []
     if (PLAIN / "manifest.json").exists():
         models.append(("plain wordllama", Embedder(PLAIN)))
+    if (PREVIOUS / "manifest.json").exists():
+        models.append(("previous", Embedder(PREVIOUS)))
     models.append(("shipped", get_embedder()))
     sets = _sets(evals_dir)
     lines = [
@@ -81,7 +88,7 @@ def evaluate(evals_dir: Path = DEFAULT_EVALS) -> dict[str, Any]:
     ]
     metrics: dict[str, float] = {}
     for label, emb in models:
-        key = "plain" if label.startswith("plain") else "shipped"
+        key = label.split()[0]
         rate = _throughput(emb, sets["CoSQA"][0])
         metrics[f"{key}_docs_per_s"] = rate
         for name, (docs, queries, right) in sets.items():
