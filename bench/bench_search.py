@@ -7,8 +7,9 @@
 
 Quality: every corpus row becomes a snippet (merged straight into a library in a temp home,
 enriched the way a save would enrich it: title, description, tags), then each query is
-searched and the rank of its right answer recorded: MRR@10 and Recall@1/10 on CoSQA (`codesearch_queries.jsonl` against the 6,267
-functions of `codesearch_corpus.jsonl`) and MRR@10 on CoNaLa (its 500 answers are the corpus).
+searched and the rank of its right answer recorded: MRR@10 and Recall@1/10 on CoSQA
+(`codesearch_queries.jsonl` against the 6,267 functions of `codesearch_corpus.jsonl`) and on
+CoNaLa (its 500 answers are the corpus).
 Rows are never special-cased.
 
 Timings: libraries of N snippets built from the CoSQA functions (renamed copies beyond 6,267);
