@@ -2,7 +2,8 @@
 
     python models/embed/gather.py                # pairs.jsonl into the cache (PyPI downloads)
     python models/embed/build.py --plain         # the plain wordllama weights, no training
-    python models/embed/build.py                 # fine-tune on the pairs, export, manifest
+    python models/embed/build.py --ship          # fine-tune on the pairs, export, manifest
+    python models/embed/build.py --tag NAME      # a trial: CACHE/runs/NAME/ + NAME.json only
 
 Build-time needs: numpy, onnx, onnxruntime, tokenizers, and torch for training (a separate venv;
 the product never imports torch). CACHE defaults to /work/cache/embed, overridable with
@@ -11,15 +12,20 @@ PIECES_EMBED_CACHE.
 Start point: the `wordllama` 0.4 wheel (MIT), whose 32,000 x 256 float16 static token-embedding
 matrix (l2_supercat_256.safetensors) and LLaMA-2 tokenizer JSON are read straight from the wheel
 (its own `load()` tries to download). Fine-tuning keeps that architecture, a mean of token
-vectors, and adds one learned scalar weight per token (so `self`, `return` or `the` can fade and
-`json` can speak up). Loss: symmetric InfoNCE with in-batch negatives over (docstring summary,
-function source without its docstring) pairs. Hyper-parameters and the epoch to keep are chosen
-on a held-out split of the pairs (split by package, so no package is on both sides); the
-shared evaluation sets are never read here.
+vectors, and adds two towers over the shared table: queries and documents each get one learned
+scalar weight per token (so `self`, `return` or `the` can fade and `json` can speak up) and a
+256 x 256 projection initialised to the identity. Loss: symmetric InfoNCE with in-batch
+negatives (batches of 2,048; half of them drawn from a single package, which makes the
+negatives harder) over (docstring, function source without its docstring) pairs; each epoch
+picks for each function one of its queries (summary sentence, whole first paragraph, or the
+function name as words) and rewrites half of them as keywords. Hyper-parameters and the epoch
+to keep are chosen on a held-out split of the pairs (split by package, so no package is on
+both sides); the shared evaluation sets are never read here.
 
-The export quantises each table row to int8 with its own scale; the scale is folded into the
-per-token weight, so the graph is: Gather(int8 rows) -> Cast -> weighted sum over the mask
-(MatMul) -> L2 normalise (a zero vector stays zero). The plain weights are also exported to
+The export quantises each table row to int8 with its own scale; the scale is folded into each
+tower's per-token weight, so the graph is: Gather(int8 rows) -> Cast -> weighted sum over the
+mask (MatMul) -> the tower's projection -> L2 normalise (a zero vector stays zero); the scalar
+input `is_query` picks the tower. The plain weights are also exported to
 CACHE/plain/ so bench/evals/embed_quality.py can compare the two.
 """
 
@@ -90,21 +96,27 @@ def load_start_point() -> tuple[np.ndarray, bytes]:
 # --------------------------------------------------------------------------- export
 
 
-def quantise(table: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """int8 rows and the float32 factor per token (row scale x learned token weight)."""
+def quantise(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows and the float32 dequantisation scale of each row (symmetric, max-abs / 127)."""
     scale = np.abs(table).max(axis=1) / 127.0
     scale[scale == 0] = 1.0
     q = np.clip(np.rint(table / scale[:, None]), -127, 127).astype(np.int8)
-    return q, (scale * weight).astype(np.float32)
+    return q, scale.astype(np.float32)
 
 
-def export_onnx(table: np.ndarray, weight: np.ndarray, path: Path) -> None:
+def export_onnx(table: np.ndarray, weights: np.ndarray, projs: np.ndarray, path: Path) -> None:
+    """Two towers over one int8 table: `is_query` (0 = document, 1 = query) picks the per-token
+    factor row (row scale x that tower's token weight) and the tower's 256 x 256 projection."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
     vocab, dim = table.shape
-    q, factor = quantise(table, weight)
+    q, scale = quantise(table)
+    factors = (weights * scale[None, :]).astype(np.float32)  # (2, vocab)
+    mats = np.ascontiguousarray(np.transpose(projs, (0, 2, 1))).astype(np.float32)  # x @ W.T
     nodes = [
+        helper.make_node("Gather", ["factors", "is_query"], ["factor"], axis=0),
+        helper.make_node("Gather", ["projs", "is_query"], ["proj"], axis=0),
         helper.make_node("Gather", ["table", "input_ids"], ["rows_q"], axis=0),
         helper.make_node("Cast", ["rows_q"], ["rows"], to=TensorProto.FLOAT),
         helper.make_node("Gather", ["factor", "input_ids"], ["tok_w"], axis=0),
@@ -112,15 +124,17 @@ def export_onnx(table: np.ndarray, weight: np.ndarray, path: Path) -> None:
         helper.make_node("Unsqueeze", ["w", "axis1"], ["w3"]),
         helper.make_node("MatMul", ["w3", "rows"], ["summed3"]),
         helper.make_node("Squeeze", ["summed3", "axis1"], ["summed"]),
-        helper.make_node("Mul", ["summed", "summed"], ["sq"]),
+        helper.make_node("MatMul", ["summed", "proj"], ["projected"]),
+        helper.make_node("Mul", ["projected", "projected"], ["sq"]),
         helper.make_node("ReduceSum", ["sq", "axis_last"], ["sumsq"], keepdims=1),
         helper.make_node("Sqrt", ["sumsq"], ["norm"]),
         helper.make_node("Max", ["norm", "eps"], ["safe_norm"]),
-        helper.make_node("Div", ["summed", "safe_norm"], ["embeddings"]),
+        helper.make_node("Div", ["projected", "safe_norm"], ["embeddings"]),
     ]
     inits = [
         numpy_helper.from_array(q, "table"),
-        numpy_helper.from_array(factor, "factor"),
+        numpy_helper.from_array(factors, "factors"),
+        numpy_helper.from_array(mats, "projs"),
         numpy_helper.from_array(np.array([1], dtype=np.int64), "axis1"),
         numpy_helper.from_array(np.array([-1], dtype=np.int64), "axis_last"),
         numpy_helper.from_array(np.array([1e-12], dtype=np.float32), "eps"),
@@ -131,13 +145,17 @@ def export_onnx(table: np.ndarray, weight: np.ndarray, path: Path) -> None:
         [
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "tokens"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "tokens"]),
+            helper.make_tensor_value_info("is_query", TensorProto.INT64, []),
         ],
         [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", dim])],
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
-    model.doc_string = f"pieces-lsp code-search embedder: {vocab} x {dim} int8 static embeddings"
+    model.doc_string = (
+        f"pieces-lsp code-search embedder: {vocab} x {dim} int8 static embeddings, "
+        "query and document towers"
+    )
     onnx.checker.check_model(model)
     path.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(path))
@@ -157,10 +175,12 @@ def update_manifest(models: Path, name: str, rel: str) -> None:
     path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
-def write_models_dir(root: Path, table: np.ndarray, weight: np.ndarray, tokenizer: bytes) -> None:
+def write_models_dir(
+    root: Path, table: np.ndarray, weights: np.ndarray, projs: np.ndarray, tokenizer: bytes
+) -> None:
     """model.onnx + tokenizer.json under root/embed/, listed in root/manifest.json."""
     (root / "embed").mkdir(parents=True, exist_ok=True)
-    export_onnx(table, weight, root / "embed" / "model.onnx")
+    export_onnx(table, weights, projs, root / "embed" / "model.onnx")
     (root / "embed" / "tokenizer.json").write_bytes(tokenizer)
     update_manifest(root, "embed", "embed/model.onnx")
     update_manifest(root, "embed-tokenizer", "embed/tokenizer.json")
@@ -174,19 +194,19 @@ def load_pairs(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def split_by_package(pairs: list[dict], val_share: float) -> tuple[list[dict], list[dict]]:
+VAL_PACKAGES = (
+    "black", "docutils", "fsspec", "hypothesis", "jedi", "keras", "mpmath", "packaging", "pandera",
+    "pdfminer_six", "petl", "pillow", "pip", "pydantic", "sanic", "sphinx", "tornado", "traitlets",
+    "typer", "urllib3", "websockets",
+)  # fmt: skip
+"""The held-out packages: drawn for v1 by a seeded shuffle of its package list (8 % of its
+pairs), now fixed so that every model since is compared on the same pairs. The first 4,000 of
+their pairs (in file order: black ... pandera) are scored. None of them is trained on."""
+
+
+def split_by_package(pairs: list[dict]) -> tuple[list[dict], list[dict]]:
     """Train/validation split by package, so validation measures unseen code bases."""
-    packages = sorted({p["package"] for p in pairs})
-    rng = random.Random(SEED)
-    rng.shuffle(packages)
-    n_pairs = len(pairs)
-    val: set[str] = set()
-    count = 0
-    for pkg in packages:
-        if count >= val_share * n_pairs:
-            break
-        val.add(pkg)
-        count += sum(1 for p in pairs if p["package"] == pkg)
+    val = set(VAL_PACKAGES)
     return [p for p in pairs if p["package"] not in val], [p for p in pairs if p["package"] in val]
 
 
@@ -210,9 +230,20 @@ def keyword_query(query: str, rng: random.Random, language: str = "python") -> s
     return " ".join(words)
 
 
-def augment(queries: list[str], share: float) -> list[str]:
-    rng = random.Random(SEED + 1)
+def augment(queries: list[str], share: float, seed: int = SEED + 1) -> list[str]:
+    rng = random.Random(seed)
     return [keyword_query(q, rng) if rng.random() < share else q for q in queries]
+
+
+def query_variants(pair: dict, para_share: float, name_share: float, rng: random.Random) -> str:
+    """One of the pair's queries: the summary sentence(s), the whole first paragraph of the
+    docstring (when longer), or the function name as words (a weak, lexical query)."""
+    r = rng.random()
+    if r < name_share and pair.get("name_words"):
+        return pair["name_words"]
+    if r < name_share + para_share and pair.get("paragraph"):
+        return pair["paragraph"]
+    return pair["query"]
 
 
 def tokenize(tokenizer_json: bytes, texts: list[str]) -> list[list[int]]:
@@ -236,34 +267,62 @@ def _bag(seqs: list[list[int]]) -> tuple[object, object]:
 
 
 class BagModel:
-    """Static embedding table + a learned (softplus) weight per token; sum, then normalise."""
+    """Static embedding table shared by two towers (0 = documents, 1 = queries); each tower has
+    its own learned (softplus) weight per token and its own 256 x 256 projection (initialised to
+    the identity); weighted sum, project, normalise."""
 
-    def __init__(self, table: np.ndarray) -> None:
+    def __init__(self, table: np.ndarray, asymmetric: bool = True, project: bool = True) -> None:
         import torch
 
         self.emb = torch.nn.EmbeddingBag.from_pretrained(
             torch.tensor(table), freeze=False, mode="sum", sparse=True
         )
+        towers = 2 if asymmetric else 1
         # softplus(0.5413) = 1.0: training starts from the plain mean.
-        self.raw_w = torch.nn.Embedding(table.shape[0], 1, sparse=True)
-        torch.nn.init.constant_(self.raw_w.weight, 0.5413)
+        self.raw_w = [torch.nn.Embedding(table.shape[0], 1, sparse=True) for _ in range(towers)]
+        for w in self.raw_w:
+            torch.nn.init.constant_(w.weight, 0.5413)
+        dim = table.shape[1]
+        self.proj = [torch.nn.Parameter(torch.eye(dim)) for _ in range(towers)]
+        self.project = project
 
-    def parameters(self) -> list:
-        return [self.emb.weight, self.raw_w.weight]
+    def sparse_parameters(self) -> list:
+        return [w.weight for w in self.raw_w]
 
-    def encode(self, seqs: list[list[int]]):  # -> torch.Tensor
+    def encode(self, seqs: list[list[int]], tower: int):  # -> torch.Tensor
         import torch.nn.functional as F
 
+        tower = min(tower, len(self.raw_w) - 1)
         seqs = [s if s else [0] for s in seqs]
         flat, offsets = _bag(seqs)
-        w = F.softplus(self.raw_w(flat).squeeze(-1))
+        w = F.softplus(self.raw_w[tower](flat).squeeze(-1))
         out = self.emb(flat, offsets, per_sample_weights=w)
+        if self.project:
+            out = out @ self.proj[tower].T
         return F.normalize(out, dim=-1, eps=1e-12)
 
-    def token_weight(self) -> np.ndarray:
+    def export_state(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(table, token weights 2 x vocab [document, query], projections 2 x dim x dim)."""
         import torch.nn.functional as F
 
-        return F.softplus(self.raw_w.weight.detach().squeeze(-1)).numpy().astype(np.float32)
+        ws = [F.softplus(w.weight.detach().squeeze(-1)).numpy() for w in self.raw_w]
+        ps = [p.detach().numpy() for p in self.proj]
+        if len(ws) == 1:
+            ws, ps = ws * 2, ps * 2
+        return (
+            self.emb.weight.detach().numpy().copy(),
+            np.stack(ws).astype(np.float32),
+            np.stack(ps).astype(np.float32),
+        )
+
+
+def plain_state(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dim = table.shape[1]
+    return (
+        table,
+        np.ones((2, table.shape[0]), dtype=np.float32),
+        np.stack([np.eye(dim, dtype=np.float32)] * 2),
+    )
 
 
 def retrieval_mrr(q: np.ndarray, d: np.ndarray, k: int = 10) -> tuple[float, float, float]:
@@ -275,17 +334,9 @@ def retrieval_mrr(q: np.ndarray, d: np.ndarray, k: int = 10) -> tuple[float, flo
     return mrr, float(np.mean(rank == 0)), float(np.mean(rank < k))
 
 
-def validate(
-    model: BagModel, val_q: list[list[int]], val_kw: list[list[int]], val_d: list[list[int]]
-) -> dict[str, float]:
-    """Validation figures for docstring-style and keyword-style queries; `score` (their mean
-    MRR@10) picks the epoch, because people type both kinds."""
-    import torch
-
-    with torch.no_grad():
-        d = model.encode(val_d).numpy()
-        mrr, r1, r10 = retrieval_mrr(model.encode(val_q).numpy(), d)
-        kw_mrr, kw_r1, kw_r10 = retrieval_mrr(model.encode(val_kw).numpy(), d)
+def _figures(q: np.ndarray, kw: np.ndarray, d: np.ndarray) -> dict[str, float]:
+    mrr, r1, r10 = retrieval_mrr(q, d)
+    kw_mrr, kw_r1, kw_r10 = retrieval_mrr(kw, d)
     return {
         "score": (mrr + kw_mrr) / 2,
         "mrr10": mrr,
@@ -297,6 +348,30 @@ def validate(
     }
 
 
+def validate(
+    model: BagModel, val_q: list[list[int]], val_kw: list[list[int]], val_d: list[list[int]]
+) -> dict[str, float]:
+    """Validation figures for docstring-style and keyword-style queries; `score` (their mean
+    MRR@10) picks the epoch, because people type both kinds."""
+    import torch
+
+    with torch.no_grad():
+        d = model.encode(val_d, 0).numpy()
+        return _figures(model.encode(val_q, 1).numpy(), model.encode(val_kw, 1).numpy(), d)
+
+
+def validate_exported(root: Path, val_pairs: list[dict]) -> dict[str, float]:
+    """The same figures through the product's own Embedder on an exported models folder (int8,
+    the real preprocessing and tokenizer), so old and new models meet on equal terms."""
+    from pieces_lsp.ml.embed import Embedder
+
+    emb = Embedder(root)
+    d = emb.embed_documents([p["code"] for p in val_pairs])
+    q = emb.embed_queries([p["query"] for p in val_pairs])
+    kw = emb.embed_queries(augment([p["query"] for p in val_pairs], 1.0))
+    return _figures(q, kw, d)
+
+
 def _show(epoch: int, m: dict[str, float]) -> str:
     return (
         f"epoch {epoch}: score {m['score']:.4f} | docstring MRR@10 {m['mrr10']:.4f} "
@@ -305,70 +380,93 @@ def _show(epoch: int, m: dict[str, float]) -> str:
     )
 
 
+def batches_for_epoch(
+    packages: list[str], n_batch: int, cluster_share: float, rng: random.Random
+) -> list[list[int]]:
+    """Index batches. A share of them is drawn from one package at a time (its names, domain
+    words and style are shared, so the in-batch negatives are harder); the rest is random."""
+    order = list(range(len(packages)))
+    rng.shuffle(order)
+    n_cluster = int(len(order) * cluster_share)
+    clustered = sorted(order[:n_cluster], key=lambda i: packages[i])
+    batches = [clustered[i : i + n_batch] for i in range(0, len(clustered), n_batch)]
+    rest = order[n_cluster:]
+    batches += [rest[i : i + n_batch] for i in range(0, len(rest), n_batch)]
+    rng.shuffle(batches)
+    return [b for b in batches if len(b) >= 8]
+
+
 def train(
     table: np.ndarray,
-    train_q: list[list[int]],
-    train_d: list[list[int]],
+    train_pairs: list[dict],
+    tokenizer: bytes,
     val_q: list[list[int]],
     val_kw: list[list[int]],
     val_d: list[list[int]],
-    *,
-    epochs: int,
-    batch: int,
-    lr: float,
-    lr_w: float,
-    temperature: float,
+    args: argparse.Namespace,
     log: list[dict],
-) -> tuple[np.ndarray, np.ndarray, dict]:
-    """Fine-tuned (table, token weight) of the best validation epoch, and that epoch's figures."""
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict]:
+    """Fine-tuned state of the best validation epoch, and that epoch's figures."""
     import torch
     import torch.nn.functional as F
 
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
-    model = BagModel(table)
-    opt = torch.optim.SparseAdam([model.emb.weight], lr=lr)
-    opt_w = torch.optim.SparseAdam([model.raw_w.weight], lr=lr_w)
+    model = BagModel(table, asymmetric=not args.symmetric, project=not args.no_proj)
+    opt = torch.optim.SparseAdam([model.emb.weight], lr=args.lr)
+    opt_w = torch.optim.SparseAdam(model.sparse_parameters(), lr=args.lr_w)
+    opt_p = torch.optim.Adam(model.proj, lr=args.lr_p)
+    groups = ((opt, args.lr), (opt_w, args.lr_w), (opt_p, args.lr_p))
     best = {"epoch": 0, **validate(model, val_q, val_kw, val_d)}
     log.append(dict(best))
     print(_show(0, best), flush=True)
-    best_state = (table.copy(), model.token_weight())
-    order = list(range(len(train_q)))
-    steps = epochs * math.ceil(len(order) / batch)
+    best_state = plain_state(table)
+    train_d = tokenize(tokenizer, [preprocess_document(p["code"]) for p in train_pairs])
+    packages = [p["package"] for p in train_pairs]
+    steps = args.epochs * math.ceil(len(train_pairs) / args.batch)
     step = 0
-    for epoch in range(1, epochs + 1):
-        rng.shuffle(order)
+    bad = 0
+    for epoch in range(1, args.epochs + 1):
         t0 = time.time()
-        total, batches = 0.0, 0
-        for start in range(0, len(order), batch):
-            idx = order[start : start + batch]
-            if len(idx) < 8:
-                continue
+        # a fresh query variant (sentence / paragraph / name, docstring or keyword style) per
+        # pair and epoch
+        qrng = random.Random(SEED + 100 + epoch)
+        texts = [query_variants(p, args.para_share, args.name_share, qrng) for p in train_pairs]
+        texts = augment(texts, args.keyword_share, seed=SEED + 200 + epoch)
+        train_q = tokenize(tokenizer, [preprocess_query(q) for q in texts])
+        total, n = 0.0, 0
+        for idx in batches_for_epoch(packages, args.batch, args.cluster_share, rng):
             frac = step / max(1, steps)
-            for group, peak in ((opt.param_groups[0], lr), (opt_w.param_groups[0], lr_w)):
-                group["lr"] = peak * (0.5 * (1 + math.cos(math.pi * frac)))
-            q = model.encode([train_q[i] for i in idx])
-            d = model.encode([train_d[i] for i in idx])
-            logits = q @ d.T / temperature
+            for o, peak in groups:
+                o.param_groups[0]["lr"] = peak * (0.5 * (1 + math.cos(math.pi * frac)))
+            q = model.encode([train_q[i] for i in idx], 1)
+            d = model.encode([train_d[i] for i in idx], 0)
+            logits = q @ d.T / args.temperature
             target = torch.arange(len(idx))
             loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
-            opt.zero_grad()
-            opt_w.zero_grad()
+            for o, _ in groups:
+                o.zero_grad()
             loss.backward()
-            opt.step()
-            opt_w.step()
+            for o, _ in groups:
+                o.step()
             total += float(loss.detach())
-            batches += 1
+            n += 1
             step += 1
         row = {"epoch": epoch, **validate(model, val_q, val_kw, val_d)}
-        row["loss"] = total / max(1, batches)
+        row["loss"] = total / max(1, n)
         row["seconds"] = time.time() - t0
         log.append(row)
         print(f"{_show(epoch, row)} | loss {row['loss']:.3f} ({row['seconds']:.0f} s)", flush=True)
         if row["score"] > best["score"]:
             best = row
-            best_state = (model.emb.weight.detach().numpy().copy(), model.token_weight())
-    return best_state[0], best_state[1], best
+            best_state = model.export_state()
+            bad = 0
+        else:
+            bad += 1
+            if bad >= args.patience:
+                print("early stop", flush=True)
+                break
+    return best_state, best
 
 
 # --------------------------------------------------------------------------- main
@@ -380,26 +478,34 @@ def main() -> None:
     ap.add_argument("--pairs", type=Path, default=CACHE / "pairs.jsonl")
     ap.add_argument("--out", type=Path, default=HERE.parent, help="the models/ folder")
     ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--batch", type=int, default=512)
-    ap.add_argument("--lr", type=float, default=0.02)
-    ap.add_argument("--lr-w", type=float, default=0.05)
+    ap.add_argument("--patience", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=2048)
+    ap.add_argument("--lr", type=float, default=0.03)
+    ap.add_argument("--lr-w", type=float, default=0.08)
+    ap.add_argument("--lr-p", type=float, default=0.002)
     ap.add_argument("--temperature", type=float, default=0.05)
     ap.add_argument("--keyword-share", type=float, default=0.5)
-    ap.add_argument("--val-share", type=float, default=0.08)
+    ap.add_argument("--para-share", type=float, default=0.3)
+    ap.add_argument("--name-share", type=float, default=0.05)
+    ap.add_argument("--cluster-share", type=float, default=0.5)
+    ap.add_argument("--symmetric", action="store_true", help="one tower (v1)")
+    ap.add_argument("--no-proj", action="store_true", help="no projection matrices")
     ap.add_argument("--limit", type=int, default=0, help="use at most N training pairs")
-    ap.add_argument("--no-export", action="store_true", help="train and report only")
+    ap.add_argument("--tag", default="", help="name of this run in CACHE/runs/")
+    ap.add_argument(
+        "--ship", action="store_true", help="write into --out (else only CACHE/trained)"
+    )
     args = ap.parse_args()
 
     table, tokenizer = load_start_point()
-    ones = np.ones(table.shape[0], dtype=np.float32)
-    write_models_dir(CACHE / "plain", table, ones, tokenizer)
+    write_models_dir(CACHE / "plain", *plain_state(table), tokenizer)
     if args.plain:
-        write_models_dir(args.out, table, ones, tokenizer)
+        write_models_dir(args.out, *plain_state(table), tokenizer)
         print(f"plain model written to {args.out / 'embed'}")
         return
 
     pairs = load_pairs(args.pairs)
-    train_pairs, val_pairs = split_by_package(pairs, args.val_share)
+    train_pairs, val_pairs = split_by_package(pairs)
     rng = random.Random(SEED)
     rng.shuffle(train_pairs)
     if args.limit:
@@ -407,9 +513,6 @@ def main() -> None:
     val_pairs = val_pairs[:4000]
     print(f"{len(train_pairs)} training pairs, {len(val_pairs)} validation pairs", flush=True)
     t0 = time.time()
-    queries = augment([p["query"] for p in train_pairs], args.keyword_share)
-    train_q = tokenize(tokenizer, [preprocess_query(q) for q in queries])
-    train_d = tokenize(tokenizer, [preprocess_document(p["code"]) for p in train_pairs])
     val_q = tokenize(tokenizer, [preprocess_query(p["query"]) for p in val_pairs])
     val_kw = augment([p["query"] for p in val_pairs], 1.0)
     val_kw = tokenize(tokenizer, [preprocess_query(q) for q in val_kw])
@@ -420,38 +523,29 @@ def main() -> None:
 
     torch.set_num_threads(2)
     log: list[dict] = []
-    new_table, weight, best = train(
-        table,
-        train_q,
-        train_d,
-        val_q,
-        val_kw,
-        val_d,
-        epochs=args.epochs,
-        batch=args.batch,
-        lr=args.lr,
-        lr_w=args.lr_w,
-        temperature=args.temperature,
-        log=log,
-    )
+    state, best = train(table, train_pairs, tokenizer, val_q, val_kw, val_d, args, log)
+    tag = args.tag or "trained"
+    out_dir = CACHE / "runs" / tag
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    write_models_dir(out_dir, *state, tokenizer)
+    exported = validate_exported(out_dir, val_pairs)
+    print(f"exported (int8, through Embedder): {_show(best['epoch'], exported)}", flush=True)
     report = {
         "args": {k: str(v) for k, v in vars(args).items()},
         "train_pairs": len(train_pairs),
+        "train_packages": len({p["package"] for p in train_pairs}),
         "val_pairs": len(val_pairs),
         "val_packages": sorted({p["package"] for p in val_pairs}),
         "log": log,
         "best": best,
+        "exported": exported,
     }
-    (CACHE / "train_report.json").write_text(json.dumps(report, indent=2))
-    print(f"best: {_show(best['epoch'], best)}")
-    if args.no_export:
-        return
-    write_models_dir(args.out, new_table, weight, tokenizer)
-    trained = CACHE / "trained"
-    if trained.exists():
-        shutil.rmtree(trained)
-    write_models_dir(trained, new_table, weight, tokenizer)
-    print(f"fine-tuned model written to {args.out / 'embed'}")
+    (CACHE / "runs" / f"{tag}.json").write_text(json.dumps(report, indent=2))
+    if args.ship:
+        (CACHE / "train_report.json").write_text(json.dumps(report, indent=2))
+        write_models_dir(args.out, *state, tokenizer)
+        print(f"fine-tuned model written to {args.out / 'embed'}")
 
 
 if __name__ == "__main__":

@@ -77,14 +77,50 @@ twisted==26.10.0 typer==0.29.2 urllib3==2.8.0 uvicorn==0.54.0 virtualenv==21.15.
 wagtail==8.0.1 websockets==17.4 werkzeug==3.1.9 wheel==0.48.0 xarray==2026.9.0
 xlsxwriter==3.3.1 xmltodict==1.0.4 zeep==4.3.3 zope_interface==8.7
 """,
+) + re.findall(
+    r"\S+",
+    # v2 additions: web, data, CLI, devops, scientific, testing, ML tooling (all latest wheels
+    # at gathering time, pinned here)
+    """
+Flask_Login==0.6.3 accelerate==1.15.0 altair==6.3.0 arcade==3.3.3 argcomplete==3.7.2 arviz==0.23.4
+authlib==1.9.9 avro==1.12.2 azure_storage_blob==12.31.1 behave==1.3.3 bleach==6.4.0 blessed==1.52.0
+cachetools==8.0.1 cattrs==26.2.1 channels==4.3.2 click_plugins==1.1.1.2 cliff==4.17.0
+cloudpickle==3.1.2 cmd2==4.3.1 colorama==0.4.6 configobj==5.0.9 croniter==7.0.0 cssselect==1.6.0
+cvxpy==1.9.3 dataclasses_json==0.6.7 datasets==5.2.0 dateparser==1.5.0 diffusers==0.42.1
+dill==0.4.1 dipy==1.12.1 diskcache==5.6.3 django_extensions==4.1 django_filter==26.2
+dulwich==1.2.21 ecdsa==0.19.2 einops==0.8.2 emcee==3.1.6 factory_boy==3.3.3 fastavro==1.13.1
+filelock==4.2.11 fire==0.7.1 flask_sqlalchemy==3.1.1 folium==0.20.0 freezegun==1.5.5 furl==2.1.4
+gitpython==3.2.1 google_cloud_storage==3.17.1 graphene==3.4.3 h11==0.16.0 holoviews==1.23.2
+httpcore==1.0.9 httplib2==0.32.1 huggingface_hub==2.4.0 jellyfish==1.3.0 jmespath==1.1.0
+joblib==1.6.0 jsonpatch==1.47 jsonpickle==4.1.4 langchain_core==1.8.2 locust==2.47.0 loguru==0.7.3
+markdown_it_py==4.3.0 mistune==3.4.0 mne==1.13.2 multidict==7.2.1 nibabel==5.4.2 nilearn==0.14.1
+nipype==1.11.0 nox==2026.10.20 numexpr==2.14.2 pandas_datareader==0.11.1 panel==1.9.4 param==2.4.2
+parsel==1.12.1 patsy==1.0.3 pdfplumber==0.11.10 pdm==2.29.4 peft==0.21.2 pip_tools==7.6.2
+platformdirs==4.14.7 plumbum==2.0.2 pre_commit==4.7.0 prometheus_client==0.26.0 pulp==3.3.2
+pulumi==3.272.0 pyasn1==0.6.5 pyfakefs==6.3.2 pyfiglet==1.0.4 pyglet==2.1.19 pymatgen==2026.10.24
+pymc==5.28.5 pymysql==1.2.4 pyomo==6.10.1 pyopenssl==26.4.0 pyproj==3.7.2 pytest_asyncio==1.5.0
+pytest_mock==3.17.0 pytest_xdist==3.8.0 python_dotenv==1.2.4 python_slugify==9.2.0
+pywavelets==1.9.0 qrcode==8.2 quart==0.22.0 questionary==2.1.1 rapidfuzz==3.14.6 rasterio==1.4.4
+requests_oauthlib==2.0.0 responses==0.26.3 rsa==4.9.1 sacremoses==0.2.0 schemathesis==4.32.5
+scikit_optimize==0.10.2 sentry_sdk==2.75.0 sh==2.4.0 sqlglot==30.30.0 sqlmodel==0.0.50
+structlog==26.1.0 sunpy==7.0.5 supervisor==4.3.0 tenacity==9.2.1 testfixtures==12.4.0 tinydb==4.9.0
+tldextract==5.4.0 tomli==2.5.0 tqdm==4.70.1 tzlocal==5.4.5 uncertainties==3.2.3 validators==0.36.0
+vcrpy==9.4.2 w3lib==2.5.0 waitress==3.0.2 watchdog==7.1.0 webob==1.8.11 whitenoise==6.12.0
+wtforms==3.3.2 xlrd==2.0.2 yarl==1.25.1 yfinance==1.7.0 zarr==3.1.6
+""",
 )
 # Licences not BSD/MIT/Apache: matplotlib (PSF-based Matplotlib licence), pillow (MIT-CMU/HPND),
 # biopython (Biopython licence, BSD-like), docutils (public domain + BSD-2), zope_interface
 # (ZPL-2.1), hypothesis (MPL-2.0, file-level copyleft: the pairs are used for training only and
-# not redistributed), pytz (MIT), mpmath (BSD).
+# not redistributed), pytz (MIT), mpmath (BSD). v2 additions: waitress (ZPL-2.1), requests_oauthlib
+# (ISC), furl and filelock (Unlicense), supervisor (BSD-like repoze licence), dulwich (Apache-2.0
+# or GPL-2.0+, used under Apache-2.0), tqdm (MPL-2.0 and MIT: training only, like hypothesis);
+# all others MIT, BSD or Apache-2.0. docopt and jieba were dropped (no wheel on PyPI).
 
 MAX_CODE_CHARS = 4000
 MAX_PER_QUERY = 2
+MAX_PARAGRAPH_WORDS = 80
+_NAME_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _TEST_PATH = re.compile(r"(^|/)(tests?|testing|_tests?|test_\w+\.py|\w+_test\.py|conftest\.py)")
 _ROLE = re.compile(r":[\w:.-]+:`~?!?([^`<]*?)(?:\s*<[^>]*>)?`")
 _SENT_END = re.compile(r"(?<=[a-z0-9)\]`'\"])[.!?](?=\s+[A-Z(`]|\s*$)")
@@ -113,14 +149,34 @@ def download(spec: str, dest: Path) -> Path | None:
     return download(spec, dest)
 
 
-def summary(doc: str) -> str | None:
-    """The first one or two sentences of a docstring's first paragraph, as plain text."""
+def _first_paragraph(doc: str) -> str | None:
     para = re.split(r"\n\s*\n", doc.strip(), maxsplit=1)[0]
     para = " ".join(para.split())
     if not para or para.startswith((">>>", "..", ":", "@", "#", "%", "{", "TODO", "XXX")):
         return None
     para = _ROLE.sub(r"\1", para)
-    para = para.replace("``", "").replace("`", "").replace("**", "").replace("*", "")
+    return para.replace("``", "").replace("`", "").replace("**", "").replace("*", "")
+
+
+def paragraph(doc: str) -> str | None:
+    """The whole first paragraph of a docstring as plain text (3 to 80 words)."""
+    para = _first_paragraph(doc)
+    if para is None or not 3 <= len(para.split()) <= MAX_PARAGRAPH_WORDS:
+        return None
+    return para.strip()
+
+
+def name_words(name: str) -> str | None:
+    """A function name as words (`get_last_line` -> "get last line"), at least two of them."""
+    parts = [p.lower() for p in _NAME_PART.findall(name)]
+    return " ".join(parts) if len(parts) >= 2 else None
+
+
+def summary(doc: str) -> str | None:
+    """The first one or two sentences of a docstring's first paragraph, as plain text."""
+    para = _first_paragraph(doc)
+    if para is None:
+        return None
     ends = [m.end() for m in _SENT_END.finditer(para)]
     if ends:
         cut = ends[0]
@@ -152,14 +208,18 @@ def _body_is_trivial(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-def pairs_from_source(source: str) -> list[tuple[str, str, str]]:
-    """(function name, query, code without docstring) for each documented function."""
+Found = tuple[str, str, str, str | None, str | None]
+
+
+def pairs_from_source(source: str) -> list[Found]:
+    """(function name, query, code without docstring, whole first paragraph if longer than the
+    query, name as words) for each documented function."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return []
     lines = source.splitlines()
-    out: list[tuple[str, str, str]] = []
+    out: list[Found] = []
     for node in ast.walk(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -184,13 +244,16 @@ def pairs_from_source(source: str) -> list[tuple[str, str, str]]:
         code = textwrap.dedent("\n".join(kept)).strip("\n")
         if len(code) > MAX_CODE_CHARS or code.count("\n") < 2:
             continue
-        out.append((node.name, query, code))
+        para = paragraph(first.value.value)
+        if para is not None and len(para) <= len(query) + 10:
+            para = None
+        out.append((node.name, query, code, para, name_words(node.name)))
     return out
 
 
-def pairs_from_wheel(path: str) -> tuple[str, list[tuple[str, str, str]]]:
+def pairs_from_wheel(path: str) -> tuple[str, list[Found]]:
     package = _norm_name(Path(path).name.split("-")[0])
-    found: list[tuple[str, str, str]] = []
+    found: list[Found] = []
     with zipfile.ZipFile(path) as zf:
         for member in zf.namelist():
             if not member.endswith(".py") or _TEST_PATH.search(member):
@@ -225,13 +288,13 @@ def main() -> None:
     seen_code: set[str] = set()
     per_query: Counter[str] = Counter()
     per_package: Counter[str] = Counter()
-    raw = 0
+    raw = n_para = 0
     rows: list[dict] = []
     with ProcessPoolExecutor(args.jobs) as pool:
         # sorted input + ordered map: the output does not depend on scheduling
         for package, found in pool.map(pairs_from_wheel, sorted(map(str, wheels))):
             raw += len(found)
-            for name, query, code in found:
+            for name, query, code, para, nwords in found:
                 key = _code_key(code)
                 qkey = query.lower()
                 if key in seen_code or per_query[qkey] >= MAX_PER_QUERY:
@@ -239,11 +302,24 @@ def main() -> None:
                 seen_code.add(key)
                 per_query[qkey] += 1
                 per_package[package] += 1
-                rows.append({"package": package, "name": name, "query": query, "code": code})
+                row = {"package": package, "name": name, "query": query, "code": code}
+                if para:
+                    row["paragraph"] = para
+                if nwords:
+                    row["name_words"] = nwords
+                rows.append(row)
+                n_para += bool(para)
     with args.out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    report = {"raw_pairs": raw, "pairs": len(rows), "per_package": dict(per_package.most_common())}
+    report = {
+        "raw_pairs": raw,
+        "pairs": len(rows),
+        "paragraph_queries": n_para,
+        "name_queries": sum(1 for r in rows if "name_words" in r),
+        "packages": len(per_package),
+        "per_package": dict(per_package.most_common()),
+    }
     (CACHE / "gather_report.json").write_text(json.dumps(report, indent=2))
     print(f"{raw} functions with docstrings -> {len(rows)} pairs in {args.out}")
 

@@ -120,3 +120,15 @@ def test_import_does_not_load_the_model():
         "assert e._embedder is not None and e.get_embedder() is e._embedder\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_queries_and_documents_use_their_own_tower(embedder: embed.Embedder):
+    # v2 graph: one shared table, a query tower and a document tower picked by `is_query`
+    names = {i.name for i in embedder._session.get_inputs()}
+    assert names == {"input_ids", "attention_mask", "is_query"}
+    text = "read a json config file"
+    q = embedder.embed_queries([text])[0]
+    d = embedder.embed_documents([text])[0]
+    assert abs(float(np.linalg.norm(q)) - 1.0) < 1e-5
+    assert not np.allclose(q, d, atol=1e-4)
+    assert float(q @ d) > 0.5  # same words, different weighting: still close
