@@ -45,11 +45,12 @@ MODES = ("hybrid", "fulltext", "fuzzy", "neural")
 MAX_QUERY_CHARS = 1000
 MAX_LIMIT = 200
 
-HYBRID_WEIGHTS: dict[str, float] = {"fulltext": 1.0, "fuzzy": 0.2, "neural": 1.0}
+HYBRID_WEIGHTS: dict[str, float] = {"fulltext": 1.0, "fuzzy": 0.2, "neural": 1.5}
 """Each retriever's weight in the hybrid blend. Full text leads: on natural-language queries it
 is the more precise list, and fuzzy mainly rescues misspelt names, so fuzzy's weight grows with
 the share of query words the full-text index has never seen (see `_blend`). The neural list
-(meaning) weighs as much as full text (words): each finds what the other misses."""
+(meaning) weighs 1.5x full text (words): chosen on held-out training pairs with
+`bench/tune_hybrid.py` (1.5 and 2.0 tie there; the eval sets only measure)."""
 HYBRID_RELATIVE = frozenset({"fulltext", "neural"})
 """Lists scaled to their own best before blending (BM25 over its upper bound is small for long
 queries, which would hand the blend to fuzzy)."""
@@ -58,6 +59,10 @@ RECENT_QUERIES = 20
 USAGE_NUDGE = 0.02
 """How much insertions and recent use lift a hybrid result: enough to order near-ties, never
 enough to lift a poor match over a good one."""
+
+NEURAL_ALONE = 0.75
+"""In hybrid, a snippet only the neural list found must score at least this share of the
+query's best cosine; snippets the word lists found also take any neural score."""
 
 CANDIDATE_DEPTH = 100
 """How deep each retriever's list goes before blending: fusion only reorders candidates, so a
@@ -261,8 +266,15 @@ class SearchService:
     ) -> list[tuple[int, float]]:
         unknown = sum(1 for t, _ in query.terms if not index.fulltext.df(t))
         unknown_share = unknown / len(query.terms) if query.terms else 1.0
+        lexical = {d for rl in lists if rl.name != "neural" for d, _ in rl.ranking}
         ranked = []
         for rl in lists:
+            if rl.name == "neural" and rl.ranking:
+                # Meaning alone must be near this query's best meaning match to join: a
+                # keyword search should not fill up with loosely related snippets, while a
+                # query in other words still finds what it describes.
+                bar = NEURAL_ALONE * rl.ranking[0][1]
+                rl = Retrieved(rl.name, [(d, s) for d, s in rl.ranking if s >= bar or d in lexical])
             weight = self._hybrid_weights.get(rl.name, 1.0)
             if rl.name == "fuzzy":
                 weight += (1.0 - weight) * unknown_share
