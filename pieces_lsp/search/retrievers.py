@@ -70,6 +70,9 @@ class FullTextRetriever:
         return Retrieved(self.name, [(d, min(1.0, s / bound)) for d, s in top])
 
 
+FUZZY_COMMON_MIN = 200
+
+
 class FuzzyRetriever:
     """Typo-tolerant word matching on titles, tags, descriptions and identifiers."""
 
@@ -78,7 +81,10 @@ class FuzzyRetriever:
     def retrieve(
         self, index: SnippetIndex, query: Query, allowed: AbstractSet[int] | None, depth: int
     ) -> Retrieved:
-        found = index.fuzzy.scores(query.words, allowed)
+        # A word in a quarter of the library (the language tag, "data") cannot tell snippets
+        # apart, and scoring it touches every one of them: skip it once the library is large.
+        common = max(FUZZY_COMMON_MIN, len(index) // 4)
+        found = index.fuzzy.scores(query.words, allowed, max_docs=common)
         scored = found.scores
         top = heapq.nlargest(depth, scored, key=scored.__getitem__)
         return Retrieved(
