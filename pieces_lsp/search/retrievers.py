@@ -81,9 +81,10 @@ class FuzzyRetriever:
     def retrieve(
         self, index: SnippetIndex, query: Query, allowed: AbstractSet[int] | None, depth: int
     ) -> Retrieved:
-        # A word in a quarter of the library (the language tag, "data") cannot tell snippets
-        # apart, and scoring it touches every one of them: skip it once the library is large.
-        common = max(FUZZY_COMMON_MIN, len(index) // 4)
+        # A word in a tenth of the library (the language tag, "data") hardly tells snippets
+        # apart, and scoring it touches all of them: skip it once the library is large (the
+        # same cut completion makes).
+        common = max(FUZZY_COMMON_MIN, len(index) // 10)
         found = index.fuzzy.scores(query.words, allowed, max_docs=common)
         scored = found.scores
         top = heapq.nlargest(depth, scored, key=scored.__getitem__)
