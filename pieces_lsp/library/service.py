@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from pieces_lsp.analysis.enrich import Enricher
@@ -463,7 +464,8 @@ class LibraryService:
                 n = self.repo.store_vectors(conn, model, rows)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                with suppress(Exception):
+                    conn.execute("ROLLBACK")
                 raise
             return n
 
