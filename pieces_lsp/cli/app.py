@@ -120,7 +120,10 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
     )
     s = result.snippet
     alike = []
-    if result.created:
+    # A CLI process has no search index yet: building one costs ~0.2 s per 1,000 snippets, so
+    # a save into a large library skips the "already saved something like this" check (the
+    # language server, whose index is warm, always makes it).
+    if result.created and services.library.count() <= CLI_SIMILAR_MAX_SNIPPETS:
         try:
             alike = services.search.like_new(s.id)
         except PiecesError as exc:  # the save succeeded; similarity is a bonus
@@ -179,6 +182,7 @@ def cmd_analyze(services: Services, ns: argparse.Namespace) -> int:
     return 0
 
 
+CLI_SIMILAR_MAX_SNIPPETS = 5000
 EXIT_SECRETS_FOUND = 3
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"})
 _SCAN_MAX_BYTES = 5 * 1024 * 1024

@@ -27,6 +27,7 @@ from pieces_lsp.search.explain import explain, explain_completion
 from pieces_lsp.search.fulltext import merge_weighted
 from pieces_lsp.search.hits import SearchHit, SimilarHit
 from pieces_lsp.search.index import IndexedDoc, SnippetIndex
+from pieces_lsp.search.neural import NeuralRetriever
 from pieces_lsp.search.retrievers import (
     FullTextRetriever,
     FuzzyRetriever,
@@ -130,8 +131,6 @@ class SearchService:
         self._retrievers: dict[str, Retriever] = {
             r.name: r for r in (FullTextRetriever(), FuzzyRetriever())
         }
-        from pieces_lsp.search.neural import NeuralRetriever
-
         self.neural = NeuralRetriever(library)
         self._retrievers[self.neural.name] = self.neural
         self._hybrid_weights = dict(HYBRID_WEIGHTS)

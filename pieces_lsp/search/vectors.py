@@ -44,7 +44,7 @@ class VectorIndex:
         self._num_at: list[int] = []  # row -> document number (-1: free)
         self._key_of: dict[int, str] = {}
         self._free: list[int] = []
-        self._stored: dict[str, tuple[str, bytes]] | None = None
+        self._first = True
         self._synced_token: str | None = None
 
     def __len__(self) -> int:
@@ -77,12 +77,15 @@ class VectorIndex:
         if not todo:
             self._synced_token = index.token
             return 0
-        if self._stored is None:
-            self._stored = {sid: (k, blob) for sid, k, blob in load()}
+        # Stored vectors are read once, on the first sync (a start); later syncs only meet
+        # snippets that changed, whose stored vectors are stale anyway. Not kept afterwards:
+        # the matrix already holds them.
+        stored = {sid: (k, blob) for sid, k, blob in load()} if self._first else {}
+        self._first = False
         missing: list[tuple[IndexedDoc, str]] = []
         for doc in todo:
             key = text_key(doc)
-            got = self._stored.get(doc.id)
+            got = stored.get(doc.id)
             if got is not None and got[0] == key and len(got[1]) == self.dim * 2:
                 vec = np.frombuffer(got[1], dtype=np.float16).astype(np.float32)
                 self._put(doc.num, key, vec)
@@ -94,9 +97,7 @@ class VectorIndex:
             rows = []
             for (doc, key), vec in zip(chunk, vectors, strict=True):
                 self._put(doc.num, key, vec)
-                blob = vec.astype(np.float16).tobytes()
-                self._stored[doc.id] = (key, blob)
-                rows.append((doc.id, key, blob))
+                rows.append((doc.id, key, vec.astype(np.float16).tobytes()))
             store(rows)
         self._synced_token = index.token
         return len(missing)
