@@ -14,6 +14,7 @@ from pieces_lsp.config import Config
 if TYPE_CHECKING:
     from pieces_lsp.analysis.enrich import Enricher
     from pieces_lsp.library import LibraryService
+    from pieces_lsp.privacy import AuditLog, LLMClient
     from pieces_lsp.search import SearchService
 
 
@@ -56,6 +57,21 @@ class Services:
 
             self._search = SearchService(self.library)
         return self._search
+
+    @property
+    def audit(self) -> AuditLog:
+        """Every outbound request of this profile is recorded here (never its body)."""
+        from pieces_lsp.privacy import AuditLog
+
+        return AuditLog(self.config.paths.audit_log)
+
+    @property
+    def llm(self) -> LLMClient:
+        """Built per use, so a settings change applies to the next request. With the provider
+        off this still works: the client refuses before any socket is opened."""
+        from pieces_lsp.privacy import LLMClient
+
+        return LLMClient(self.config.llm, self.audit)
 
 
 def build_services(config: Config) -> Services:

@@ -1,5 +1,6 @@
 """One typed configuration tree, resolved from (lowest to highest priority) defaults, the
-environment, and explicit settings (CLI flags or LSP initialization options).
+environment, the file `<home>/config.toml`, and explicit settings (CLI flags or LSP
+initialization options).
 
 Invalid values never crash start-up: they are reported by name and replaced by defaults, because
 an editor launching us cannot show a traceback to the user.
@@ -9,14 +10,19 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pieces_lsp.privacy.settings import LLMSettings, resolve_llm_settings
+
 ENV_HOME = "PIECES_LSP_HOME"
 ENV_PROFILE = "PIECES_LSP_PROFILE"
 DEFAULT_PROFILE = "default"
+CONFIG_FILE_NAME = "config.toml"
+_CONFIG_FILE_LIMIT = 1_000_000  # bytes; a config file is a few lines
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -54,6 +60,11 @@ class LibraryPaths:
     def generation(self) -> Path:
         return self.profile_dir / "library.generation"
 
+    @property
+    def audit_log(self) -> Path:
+        """Every network request made for this profile (privacy.AuditLog)."""
+        return self.profile_dir / "audit.log"
+
 
 @dataclass(slots=True)
 class Config:
@@ -61,10 +72,18 @@ class Config:
     profile: str = DEFAULT_PROFILE
     lock_timeout: float = 30.0
     warnings: list[str] = field(default_factory=list)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    # the config.toml that was read; None when there was none (see `config_path`)
+    config_file: Path | None = None
 
     @property
     def paths(self) -> LibraryPaths:
         return LibraryPaths(self.home, self.profile)
+
+    @property
+    def config_path(self) -> Path:
+        """Where the config file is looked for, whether it exists or not."""
+        return self.home / CONFIG_FILE_NAME
 
 
 def resolve_config(
@@ -94,7 +113,65 @@ def resolve_config(
             f"and without '..'); using '{DEFAULT_PROFILE}'"
         )
 
-    return Config(home=home, profile=profile, warnings=warnings)
+    config_path = home / CONFIG_FILE_NAME
+    file_table, config_file, file_warnings = _read_config_file(config_path)
+    warnings += file_warnings
+    privacy = _flatten_privacy(file_table.get("privacy"), f"{config_path}: privacy", warnings)
+    override = overrides.get("privacy")
+    privacy.update(_flatten_privacy(override, "privacy", warnings))
+    llm, llm_warnings = resolve_llm_settings(privacy or None)
+    warnings += llm_warnings
+
+    return Config(home=home, profile=profile, warnings=warnings, llm=llm, config_file=config_file)
+
+
+def _read_config_file(path: Path) -> tuple[Mapping[str, Any], Path | None, list[str]]:
+    """The parsed file, the path if one was read, and warnings. A missing file is the normal
+    case; a broken one is reported by name and ignored, so the network stays off."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read(_CONFIG_FILE_LIMIT + 1)
+    except FileNotFoundError:
+        return {}, None, []
+    except IsADirectoryError:
+        return {}, None, [f"{path}: is a folder, not a file; ignored"]
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return {}, None, [f"{path}: cannot be read ({reason}); ignored"]
+    if len(data) > _CONFIG_FILE_LIMIT:
+        return {}, None, [f"{path}: larger than {_CONFIG_FILE_LIMIT} bytes; ignored"]
+    try:
+        table = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return {}, None, [f"{path}: is not UTF-8 text; ignored"]
+    except tomllib.TOMLDecodeError as exc:
+        return {}, None, [f"{path}: invalid TOML ({exc}); ignored"]
+    return table, path, []
+
+
+def _flatten_privacy(section: Any, where: str, warnings: list[str]) -> dict[str, Any]:
+    """`{"llm": {"provider": x}}` -> `{"llm.provider": x}`, so a file and an override can be
+    merged key by key (an override of `model` alone keeps the file's `provider`). A null
+    value means "not set": editors send null for settings the user left alone."""
+    if section is None:
+        return {}
+    if not isinstance(section, Mapping):
+        warnings.append(f"{where}: must be a table/object; ignored")
+        return {}
+    flat: dict[str, Any] = {}
+    for key, value in section.items():
+        if key == "llm" and isinstance(value, Mapping):
+            flat.update({f"llm.{k}": v for k, v in value.items() if v is not None})
+        elif key == "llm" and value is not None:
+            warnings.append(f"{where}.llm: must be a table/object; ignored")
+        elif value is not None:
+            flat[str(key)] = value
+    return flat
 
 
 @dataclass(slots=True)

@@ -20,9 +20,16 @@ language server to JSON-RPC errors, so both front ends stay thin.
     │   ├── TamperedBackupError
     │   ├── TruncatedBackupError
     │   └── UnsafeArchiveError     a member with an absolute path, `..`, or a link
-    └── AnalysisError              on-device analysis could not run
-        ├── AnalysisUnavailableError  the analysis worker died or overran its deadline
-        └── ModelFileError         a shipped model file is missing or fails its hash check
+    ├── AnalysisError              on-device analysis could not run
+    │   ├── AnalysisUnavailableError  the analysis worker died or overran its deadline
+    │   └── ModelFileError         a shipped model file is missing or fails its hash check
+    └── PrivacyError               an opt-in network request was refused or failed; nothing
+        │                          in the library changed
+        ├── EgressDisabledError    network access is off (the default); says how to opt in
+        ├── MissingAPIKeyError     the variable named by privacy.llm.api_key_env is unset
+        ├── AuditLogError          the audit log cannot be written, so nothing was sent
+        ├── LLMUnavailableError    refused, unresolvable, timed out or cut off mid-answer
+        └── LLMResponseError       4xx/5xx, an error line, a malformed stream, an empty answer
 """
 
 from __future__ import annotations
@@ -114,3 +121,52 @@ class AnalysisUnavailableError(AnalysisError):
 class ModelFileError(AnalysisError):
     """A model file shipped in models/ is missing or does not match its recorded SHA-256:
     the install is damaged, and a model we cannot verify is never run."""
+
+
+class PrivacyError(PiecesError):
+    """An opt-in network request was refused before leaving, or failed on the way; the library
+    is never changed by either. `outcome` is the word the audit log records for it."""
+
+    outcome: str = "error"
+
+    def __init__(self, message: str, *, outcome: str | None = None) -> None:
+        super().__init__(message)
+        if outcome is not None:
+            self.outcome = outcome
+
+
+class EgressDisabledError(PrivacyError):
+    """Network access is off (the default): nothing was resolved, connected or sent."""
+
+    outcome = "disabled"
+
+
+class MissingAPIKeyError(PrivacyError):
+    """The environment variable named by `privacy.llm.api_key_env` is unset or empty; the
+    message names the variable, never a value."""
+
+    outcome = "no-key"
+
+
+class AuditLogError(PrivacyError):
+    """The audit log cannot be written: a request we could not record is never sent."""
+
+    outcome = "no-audit"
+
+
+class LLMUnavailableError(PrivacyError):
+    """The LLM server could not be reached or stopped answering; retrying later may work."""
+
+    outcome = "unreachable"
+
+
+class LLMResponseError(PrivacyError):
+    """The LLM server answered, but with an error or with something we cannot read."""
+
+    outcome = "malformed"
+
+    def __init__(
+        self, message: str, *, outcome: str | None = None, status: int | None = None
+    ) -> None:
+        super().__init__(message, outcome=outcome)
+        self.status = status

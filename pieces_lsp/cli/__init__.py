@@ -33,6 +33,9 @@ def _serve(rest: list[str]) -> int:
             os.environ["PIECES_LSP_HOME"] = flags.home
         if flags.profile:
             os.environ["PIECES_LSP_PROFILE"] = flags.profile
+    from pieces_lsp.logs import setup_logging
+
+    setup_logging()
     if sys.stdin.isatty():
         print(
             "pieces-lsp: language server on stdin/stdout (editors launch this); "

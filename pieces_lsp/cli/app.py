@@ -508,6 +508,13 @@ def cmd_doctor(services: Services, ns: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_mcp(services: Services, ns: argparse.Namespace) -> int:
+    """stdout becomes the protocol: nothing may have printed yet, and nothing will."""
+    from pieces_lsp.mcp import serve_stdio
+
+    return serve_stdio(services)
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "save": cmd_save,
     "analyze": cmd_analyze,
@@ -523,4 +530,5 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "erase": cmd_erase,
     "stats": cmd_stats,
     "doctor": cmd_doctor,
+    "mcp": cmd_mcp,
 }

@@ -22,6 +22,7 @@ SUBCOMMANDS = frozenset(
         "erase",
         "stats",
         "doctor",
+        "mcp",
     ]
 )
 
@@ -135,6 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = cmd("doctor", "check the install: data files, grammars, models, database")
     p.add_argument("--json", action="store_true")
+
+    cmd(
+        "mcp",
+        "run a Model Context Protocol server on stdio for local AI agents (tools: "
+        "search_snippets, get_snippet, save_snippet; secrets redacted in what they return)",
+    )
 
     p = cmd("serve", "run the language server on stdio (same as no command)")
     return parser

@@ -61,11 +61,16 @@ def warm(ls: PiecesServer) -> None:
     gc.freeze()
 
 
+# Settings that shape the services (where the library is, what may reach the network), as
+# opposed to editor settings that apply to requests at once.
+CONFIG_KEYS = ("home", "profile", "privacy")
+
+
 def apply_settings(ls: PiecesServer, section: Any) -> None:
     """Apply the `pieces` section: library location changes rebuild the services, the rest
     applies at once. Bad values are reported by key and replaced by defaults."""
     section = {**ls.init_options, **(section if isinstance(section, dict) else {})}
-    overrides = {k: section.get(k, ls.init_options.get(k)) for k in ("home", "profile")}
+    overrides = {k: section.get(k, ls.init_options.get(k)) for k in CONFIG_KEYS}
     config = resolve_config(overrides)
     settings, warnings = resolve_editor_settings(section)
     current = ls.services.config
@@ -73,6 +78,8 @@ def apply_settings(ls: PiecesServer, section: Any) -> None:
         ls.services.library.db.close()
         ls.services = build_services(config)
         ls.in_background(lambda: warm(ls))
+    else:
+        current.llm = config.llm  # the next request uses the new opt-in; nothing to rebuild
     ls.settings = settings
     for warning in [*config.warnings, *warnings]:
         ls.warn(warning)
@@ -87,7 +94,7 @@ def register(server: PiecesServer) -> None:
         options: Any = params.initialization_options
         ls.init_options = options if isinstance(options, dict) else {}
         ls.client_caps = params.capabilities
-        config = resolve_config({k: ls.init_options.get(k) for k in ("home", "profile")})
+        config = resolve_config({k: ls.init_options.get(k) for k in CONFIG_KEYS})
         ls.services = build_services(config)
         settings, warnings = resolve_editor_settings(ls.init_options)
         ls.settings = settings

@@ -77,6 +77,15 @@ class Progress:
 
         return report
 
+    def report_message(self, message: str) -> None:
+        """Thread-safe free-text report: a streamed answer growing in the editor."""
+        if self.token is not None:
+            self._loop.call_soon_threadsafe(
+                self.ls.work_done_progress.report,
+                self.token,
+                types.WorkDoneProgressReport(message=message, cancellable=True),
+            )
+
     def end(self, message: str) -> None:
         if self.token is not None:
             self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))

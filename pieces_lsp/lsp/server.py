@@ -6,6 +6,7 @@ import sys
 from typing import BinaryIO
 
 from pieces_lsp.lsp import (
+    assist,
     code_actions,
     commands,
     completion,
@@ -18,7 +19,7 @@ from pieces_lsp.lsp.state import PiecesServer
 
 def create_server() -> PiecesServer:
     server = PiecesServer()
-    for feature in (lifecycle, commands, documents, diagnostics, code_actions, completion):
+    for feature in (lifecycle, commands, assist, documents, diagnostics, code_actions, completion):
         feature.register(server)
     return server
 
