@@ -14,7 +14,13 @@ from typing import Any
 
 from pieces_lsp.app import Services, build_services
 from pieces_lsp.config import resolve_config
-from pieces_lsp.errors import NotFoundError, PiecesError, UserError, ValidationError
+from pieces_lsp.errors import (
+    EgressDisabledError,
+    NotFoundError,
+    PiecesError,
+    UserError,
+    ValidationError,
+)
 
 ENV_PASSPHRASE = "PIECES_LSP_PASSPHRASE"
 _RANGE = re.compile(r"^(?P<path>.+):(?P<start>\d+)(?:-(?P<end>\d+))?$")
@@ -28,7 +34,9 @@ def run(argv: list[str]) -> int:
     if not ns.command:
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    from pieces_lsp.logs import setup_logging
+
+    setup_logging()
     try:
         config = resolve_config({"home": ns.home, "profile": ns.profile})
         for warning in config.warnings:
@@ -36,6 +44,10 @@ def run(argv: list[str]) -> int:
                 raise ValidationError("--profile", warning.split(": ", 1)[1].split(";")[0])
         services = build_services(config)
         return COMMANDS[ns.command](services, ns)
+    except EgressDisabledError as exc:
+        where = f"\nYour config file: {config.config_path}" if "config" in locals() else ""
+        _fail(str(exc) + where, whole=True)
+        return 1
     except PiecesError as exc:
         _fail(str(exc))
         return 1
@@ -47,7 +59,11 @@ def run(argv: list[str]) -> int:
         return 1
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, *, whole: bool = False) -> None:
+    """One line, unless the message is a how-to (opting in) that only makes sense whole."""
+    if whole and message:
+        sys.stderr.write(f"pieces-lsp: error: {message}\n")
+        return
     sys.stderr.write(f"pieces-lsp: error: {message.splitlines()[0] if message else 'failed'}\n")
 
 
@@ -515,6 +531,106 @@ def cmd_mcp(services: Services, ns: argparse.Namespace) -> int:
     return serve_stdio(services)
 
 
+def cmd_privacy(services: Services, ns: argparse.Namespace) -> int:
+    from pieces_lsp.cli.output import emit_json, table
+    from pieces_lsp.privacy.status import privacy_status
+
+    if ns.audit < 0:
+        raise ValidationError("--audit", "must be 0 or more")
+    status = privacy_status(services, audit_entries=ns.audit)
+    if ns.json:
+        emit_json(status)
+        return 0
+    data, llm = status["data"], status["llm"]
+    key = "-"
+    if llm["api_key_env"]:
+        key = f"${llm['api_key_env']} ({'set' if llm['api_key_set'] else 'NOT set'})"
+    rows: list[list[Any]] = [
+        ["network", status["network"]],
+        ["telemetry, update checks, crash reports", "none, ever"],
+        ["LLM provider", llm["provider"]],
+        ["LLM url / model", f"{llm['url'] or '-'} / {llm['model'] or '-'}"],
+        ["API key from", key],
+        ["config file", data["config_file"] + ("" if data["config_file_exists"] else " (none)")],
+        ["profile folder", data["profile_dir"]],
+        ["profile size", f"{data['bytes'] / 1e6:.2f} MB in {len(data['files'])} files"],
+        ["audit log", status["audit"]["path"]],
+    ]
+    table("Privacy", ["", ""], rows, header=False)
+    entries = status["audit"]["entries"]
+    if ns.audit:
+        if entries:
+            table(
+                f"Last {len(entries)} outbound requests (bodies are never kept)",
+                ["time", "host", "purpose", "bytes", "outcome", "sha256"],
+                [
+                    [e["time"], e["host"], e["purpose"], e["bytes"], e["outcome"], e["sha256"][:16]]
+                    for e in entries
+                ],
+            )
+        else:
+            print("No outbound request was ever made from this profile.")
+    commands = status["commands"]
+    print(f"Export:  {commands['export']}   (or --redact)")
+    print(f"Backup:  {commands['backup']}")
+    print(f"Erase:   {commands['erase']}")
+    for warning in status["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_ask(services: Services, ns: argparse.Namespace) -> int:
+    from pieces_lsp.assist import ask
+
+    ids = [_resolve_id(services, i) for i in ns.ids] or None
+    stream = not ns.json and sys.stdout.isatty()
+
+    def on_delta(delta: str) -> None:
+        sys.stdout.write(delta)
+        sys.stdout.flush()
+
+    answer = ask(
+        ns.question,
+        library=services.library,
+        search=services.search,
+        llm=services.llm,
+        ids=ids,
+        on_delta=on_delta if stream else None,
+    )
+    if ns.json:
+        from pieces_lsp.cli.output import emit_json
+
+        emit_json(answer.to_dict())
+        return 0
+    if stream:
+        print()
+    else:
+        print(answer.answer)
+    sources = [s for s in answer.sources if s.id]
+    if sources:
+        cited = [f"[{n}] {s.id[:8]} {s.title}" for n, s in enumerate(sources, 1)]
+        print("sources: " + "; ".join(cited), file=sys.stderr)
+    return 0
+
+
+def cmd_describe(services: Services, ns: argparse.Namespace) -> int:
+    from pieces_lsp.assist import refine_description
+
+    result = refine_description(
+        _resolve_id(services, ns.id), library=services.library, llm=services.llm
+    )
+    if ns.json:
+        from pieces_lsp.cli.output import emit_json
+
+        emit_json(result.to_dict())
+        return 0
+    s = result.snippet
+    print(f"{s.title}\n{s.description}\ntags: {', '.join(s.tags)}")
+    if not result.refined:
+        print(f"unchanged: {result.reason}", file=sys.stderr)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "save": cmd_save,
     "analyze": cmd_analyze,
@@ -531,4 +647,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace], int]] = {
     "stats": cmd_stats,
     "doctor": cmd_doctor,
     "mcp": cmd_mcp,
+    "privacy": cmd_privacy,
+    "ask": cmd_ask,
+    "describe": cmd_describe,
 }

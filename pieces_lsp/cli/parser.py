@@ -23,6 +23,9 @@ SUBCOMMANDS = frozenset(
         "stats",
         "doctor",
         "mcp",
+        "privacy",
+        "ask",
+        "describe",
     ]
 )
 
@@ -135,6 +138,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = cmd("doctor", "check the install: data files, grammars, models, database")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd(
+        "privacy",
+        "where your data lives, what may reach the network, the latest outbound requests, and "
+        "how to export or erase",
+    )
+    p.add_argument("--audit", type=int, default=10, metavar="N", help="audit entries to show")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd(
+        "ask",
+        "ask the opted-in LLM a question, with your snippets as context (redacted and audited; "
+        "off unless [privacy.llm] is set in <home>/config.toml)",
+    )
+    p.add_argument("question")
+    p.add_argument("--id", action="append", default=[], dest="ids", help="a snippet to use")
+    p.add_argument("--json", action="store_true")
+
+    p = cmd(
+        "describe",
+        "refine a snippet's title, description and tags with the opted-in LLM (the on-device "
+        "description stays when the LLM is off)",
+    )
+    p.add_argument("id")
     p.add_argument("--json", action="store_true")
 
     cmd(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pieces_lsp.errors import ValidationError
+from pieces_lsp.errors import EgressDisabledError, ValidationError
 from pieces_lsp.lsp.args import opt_int, opt_str, req_str, single_object
 from pieces_lsp.lsp.convert import range_arg
 from pieces_lsp.lsp.errors import clean_errors
@@ -55,7 +55,12 @@ def register(server: PiecesServer) -> None:
             selection = (selection[0], selection[1] or "")
         services = ls.services
         llm = services.llm
-        llm.ensure_enabled()  # refuse before any progress UI appears
+        try:
+            llm.ensure_enabled()  # refuse before any progress UI appears
+        except EgressDisabledError as exc:
+            raise EgressDisabledError(
+                f"{exc}\nYour config file: {services.config.config_path}"
+            ) from None
         progress = await Progress.start(ls, obj, f"Asking {llm.settings.model or 'the LLM'}")
         parts: list[str] = []
         last = [0.0]
