@@ -174,6 +174,29 @@ def _offline(services: Services) -> Check:
     )
 
 
+def _network(services: Services) -> Check:
+    """What may leave the machine, and whether the opt-in can work: the key's env var is set
+    and the audit log is writable. Never connects: a doctor that phones home to test the
+    network would break the promise it reports on."""
+    config = services.config
+    llm = config.llm
+    problems = [w for w in config.warnings if w.startswith(("privacy", str(config.config_path)))]
+    if not llm.enabled:
+        detail = "off: nothing leaves this machine (no telemetry, update checks or crash reports)"
+        return Check("network", "warn" if problems else "ok", "; ".join([detail, *problems]))
+    from urllib.parse import urlsplit
+
+    host = urlsplit(llm.url or "").netloc
+    detail = f"opt-in: {llm.provider} at {host}, model {llm.model}; requests audited"
+    if llm.api_key_env and not os.environ.get(llm.api_key_env):
+        problems.append(f"the API key variable {llm.api_key_env} is not set")
+    try:
+        services.audit.check_writable()
+    except Exception as exc:
+        problems.append(f"audit log not writable ({type(exc).__name__}): nothing would be sent")
+    return Check("network", "warn" if problems else "ok", "; ".join([detail, *problems]))
+
+
 CHECKS: list[Callable[[Services], Check]] = [
     _python,
     _grammars,
@@ -184,6 +207,7 @@ CHECKS: list[Callable[[Services], Check]] = [
     _home,
     _database,
     _offline,
+    _network,
 ]
 
 

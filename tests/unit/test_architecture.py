@@ -56,6 +56,7 @@ def test_services_never_import_the_front_ends():
         "portability/",
         "ml/",
         "privacy/",
+        "assist/",
     )
     offenders = [
         (m, n)
@@ -74,5 +75,26 @@ def test_network_libraries_only_in_privacy():
         for m, names in _modules()
         if ({_top(n) for n in names} & net or "urllib.request" in names)
         and not m.startswith("privacy/")
+    ]
+    assert offenders == []
+
+
+def test_only_the_mcp_front_end_imports_the_mcp_sdk():
+    offenders = [
+        m
+        for m, names in _modules()
+        if "mcp" in {_top(n) for n in names} and not m.startswith("mcp/")
+    ]
+    assert offenders == []
+
+
+def test_llm_features_reach_the_network_only_through_privacy():
+    """assist/ builds prompts; privacy/ decides whether, what and where anything is sent."""
+    offenders = [
+        (m, n)
+        for m, names in _modules()
+        if m.startswith("assist/")
+        for n in names
+        if n.startswith("pieces_lsp.privacy.") and n not in ("pieces_lsp.privacy",)
     ]
     assert offenders == []
