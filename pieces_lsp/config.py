@@ -157,7 +157,7 @@ def _read_config_file(path: Path) -> tuple[Mapping[str, Any], Path | None, list[
 def _flatten_privacy(section: Any, where: str, warnings: list[str]) -> dict[str, Any]:
     """`{"llm": {"provider": x}}` -> `{"llm.provider": x}`, so a file and an override can be
     merged key by key (an override of `model` alone keeps the file's `provider`). A null
-    value means "not set": editors send null for settings the user left alone."""
+    or empty value means "not set" (see `_unset`)."""
     if section is None:
         return {}
     if not isinstance(section, Mapping):
@@ -166,12 +166,18 @@ def _flatten_privacy(section: Any, where: str, warnings: list[str]) -> dict[str,
     flat: dict[str, Any] = {}
     for key, value in section.items():
         if key == "llm" and isinstance(value, Mapping):
-            flat.update({f"llm.{k}": v for k, v in value.items() if v is not None})
+            flat.update({f"llm.{k}": v for k, v in value.items() if not _unset(v)})
         elif key == "llm" and value is not None:
             warnings.append(f"{where}.llm: must be a table/object; ignored")
-        elif value is not None:
+        elif not _unset(value):
             flat[str(key)] = value
     return flat
+
+
+def _unset(value: Any) -> bool:
+    """Editors send their defaults for settings the user never touched: null, or "" for a
+    string setting (VS Code). Either leaves the lower layer (config.toml) in charge."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @dataclass(slots=True)

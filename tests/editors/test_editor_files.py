@@ -9,7 +9,17 @@ import pytest
 from tests.editors._util import REPO
 
 EDITORS = REPO / "editors"
-SETTINGS = {"home", "profile", "completion.enabled", "completion.maxItems", "diagnostics.secrets"}
+SETTINGS = {
+    "home",
+    "profile",
+    "completion.enabled",
+    "completion.maxItems",
+    "diagnostics.secrets",
+    "privacy.llm.provider",
+    "privacy.llm.url",
+    "privacy.llm.model",
+    "privacy.llm.api_key_env",
+}
 
 
 def _flatten(d: dict, prefix: str = "") -> set[str]:

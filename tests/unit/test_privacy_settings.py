@@ -226,3 +226,14 @@ def test_other_tables_in_the_file_are_left_alone(home: Path):
     config = resolve_config({"home": str(home)}, env={})
     assert config.warnings == []
     assert not config.llm.enabled
+
+
+def test_editor_defaults_leave_the_config_file_in_charge(home: Path):
+    """VS Code sends every setting of the section, untouched string ones as ""."""
+    (home / "config.toml").write_text('[privacy.llm]\nprovider = "ollama"\nmodel = "m"\n')
+    untouched = {"llm": {"provider": "", "url": "", "model": " ", "api_key_env": None}}
+    config = resolve_config({"home": str(home), "privacy": untouched}, env={})
+    assert config.llm.provider == "ollama" and config.llm.model == "m"
+    assert config.warnings == []
+    off = resolve_config({"home": str(home), "privacy": {"llm": {"provider": "off"}}}, env={})
+    assert off.llm.provider == "off"

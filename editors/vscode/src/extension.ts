@@ -40,6 +40,17 @@ function initializationOptions(): Record<string, unknown> {
   if (home) {
     options.home = home;
   }
+  // Only what the user set: an empty value leaves <home>/config.toml in charge.
+  const llm: Record<string, string> = {};
+  for (const key of ['provider', 'url', 'model', 'api_key_env']) {
+    const value = cfg.get<string>(`privacy.llm.${key}`, '');
+    if (value) {
+      llm[key] = value;
+    }
+  }
+  if (Object.keys(llm).length) {
+    options.privacy = { llm };
+  }
   return options;
 }
 
