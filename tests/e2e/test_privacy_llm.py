@@ -252,3 +252,51 @@ async def test_refused_connection_names_the_host(tmp_path: Path):
         await stop(client)
     assert "127.0.0.1" in str(err.value)
     assert [line["outcome"] for line in audit_lines(tmp_path)] == ["refused"]
+
+
+async def test_ask_about_a_selection_streams_progress(tmp_path: Path):
+    """The editor's selection is the context (redacted too), and the answer grows in `$/progress`
+    reports on the client's token before the request returns."""
+    reply = "It reads the token from a constant; move it to an environment variable."
+    uri = "untitled:Untitled-1"
+    with FakeLLM(mode="openai", reply=reply, chunks=6, chunk_delay=0.15) as fake:
+        client = await session(
+            tmp_path,
+            {"llm": {"provider": "openai-compatible", "url": fake.url + "/v1", "model": "m"}},
+        )
+        try:
+            client.text_document_did_open(
+                types.DidOpenTextDocumentParams(
+                    text_document=types.TextDocumentItem(
+                        uri=uri, language_id="python", version=1, text=CODE
+                    )
+                )
+            )
+            token = "ask-1"
+            client.progress_reports[token] = []  # the token is the client's own (workDoneToken)
+            answer = await cmd(
+                client,
+                "pieces.ask",
+                {
+                    "question": "is this safe?",
+                    "uri": uri,
+                    "range": {
+                        "start": {"line": 2, "character": 0},
+                        "end": {"line": 8, "character": 0},
+                    },
+                    "workDoneToken": token,
+                },
+            )
+        finally:
+            await stop(client)
+        received = fake.received_text()
+        [request] = fake.requests
+    assert request["path"] == "/v1/chat/completions"  # a url ending in /v1 is not doubled
+    assert answer["answer"] == reply
+    assert answer["sources"][0]["id"] is None  # the selection, not a saved snippet
+    assert "list_repos" in received and "<redacted:" in received
+    assert_never_leaked(received)
+    reports = client.progress_reports[token]
+    partial = [r.message for r in reports if isinstance(r, types.WorkDoneProgressReport)]
+    assert partial and all(reply.startswith(p) for p in partial if p)
+    assert isinstance(reports[-1], types.WorkDoneProgressEnd)
