@@ -22,6 +22,8 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import importlib
+import importlib.util
 import io
 import keyword
 import os
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import sysconfig
 import tarfile
+import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -456,6 +459,36 @@ def python_stdlib_names() -> set[str]:
     )
     out = python_names(files, min_param_uses=1)
     out |= set(dir(builtins)) | set(keyword.kwlist) | set(sys.stdlib_module_names)
+    out |= python_extension_names()
+    return out
+
+
+def python_extension_names() -> set[str]:
+    """Names of the standard library's C modules (`_sqlite3`, `_datetime`, `math`...) and of
+    their classes. The .py sources miss them (sqlite3 re-exports `register_converter` from
+    `_sqlite3` with a star import), and without them a snippet calling
+    `sqlite3.register_converter` or `conn.executescript` looked like Django. Only C modules are
+    imported: they have no import-time side effects, unlike `this` or `antigravity`."""
+    out: set[str] = set()
+    for name in sorted(sys.stdlib_module_names):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        origin = spec.origin if spec is not None else None
+        if origin is None or not (origin == "built-in" or origin.endswith((".so", ".pyd"))):
+            continue
+        try:
+            with warnings.catch_warnings():  # audioop, nis, spwd...: deprecated, still stdlib
+                warnings.simplefilter("ignore", DeprecationWarning)
+                module = importlib.import_module(name)
+        except Exception:  # a platform's optional C module may fail to load
+            continue
+        for attr in dir(module):
+            out.add(attr)
+            value = getattr(module, attr, None)
+            if isinstance(value, type):
+                out.update(dir(value))
     return out
 
 

@@ -240,6 +240,40 @@ _IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 _NAME_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _VOCAB_TEXT_LIMIT = 64 * 1024
 
+# Names a snippet defines itself: types, variables, Python and JavaScript functions and Python
+# parameters. They are the author's words, not calls into an API, even when some package happens
+# to export the same name ("get_full_name", "first_name", "num_vertices"). Still evidence: a
+# Python method (first parameter self/cls) may implement a framework hook (`get_queryset`), and
+# in Java, Kotlin, Go and Rust a function named like an API method implements that API's
+# interface (`fun registerScope(...)`), so `fun`/`func`/`fn` and keyword-less methods are not
+# matched here. An assignment line ending in a comma is a keyword argument of a call
+# spread over lines (`response_model=Item,`): the API's own parameter name, so it still counts.
+_DEFINED = re.compile(
+    r"^[ \t]*(?:export[ \t]+)?(?:default[ \t]+)?(?:async[ \t]+)?"
+    r"(?:(def)[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)"
+    r"|(?:function\*?|class|struct|enum|interface|trait|type|const|let|var|val)"
+    r"[ \t]+([A-Za-z_$][\w$]*)"
+    r"|([A-Za-z_$][\w$]*)[ \t]*(?::[^=\n]*)?:?=(?!=)(?![^\n]*,[ \t]*$))",
+    re.MULTILINE,
+)
+_PY_PARAM = re.compile(r"(?:^|,)\s*\*{0,2}([A-Za-z_]\w*)")
+_PY_BRACKETS = re.compile(r"\[[^\]]*\]")
+_PY_SELF = re.compile(r"\s*(?:self|cls)\b")
+
+
+def _defined_names(text: str) -> set[str]:
+    """Identifiers the snippet itself declares (see `_DEFINED`), so vocabularies ignore them."""
+    names: set[str] = set()
+    for m in _DEFINED.finditer(text):
+        if m.group(1):  # a Python def: its parameters are the author's names too
+            params = _PY_BRACKETS.sub("", m.group(3))  # not the names inside annotations
+            names.update(_PY_PARAM.findall(params))
+            if not _PY_SELF.match(params):
+                names.add(m.group(2))
+        else:
+            names.add(m.group(4) or m.group(5))
+    return names
+
 
 @lru_cache(maxsize=1)
 def _vocab_owners() -> dict[str, str]:
@@ -289,7 +323,8 @@ def _vocab_scores(text: str, wanted: set[str]) -> dict[str, float]:
     compound: dict[str, float] = {}
     single: dict[str, float] = {}
     counts: dict[str, int] = {}
-    for name in set(_IDENTIFIER.findall(text[:_VOCAB_TEXT_LIMIT])):
+    head = text[:_VOCAB_TEXT_LIMIT]
+    for name in set(_IDENTIFIER.findall(head)) - _defined_names(head):
         listed = owners.get(name)
         if listed is None:
             continue

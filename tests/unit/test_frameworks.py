@@ -511,3 +511,275 @@ def test_a_spring_package_declaration_is_spring_evidence():
     assert frameworks.detect(code, "java")[:1] == ["spring"]
     plain = "package com.example.shop;\n\npublic class Pet {\n    private String name;\n}\n"
     assert frameworks.detect(plain, "java") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Usage idioms of fragments without imports (one example per rule, written for these tests)
+# ---------------------------------------------------------------------------------------------
+
+IDIOMS: list[tuple[str, str, str, str]] = [
+    # (id, language, text, expected top framework)
+    (
+        "react-reducer",
+        "javascript",
+        "function cartReducer(cart, action) {\n  switch (action.type) {\n"
+        "    case 'emptied':\n      return [];\n    default:\n      return cart;\n  }\n}\n",
+        "react",
+    ),
+    (
+        "react-action-type-checks",
+        "javascript",
+        "function filtersReducer(filters, action) {\n"
+        "  if (action.type === 'cleared') return {};\n  return filters;\n}\n",
+        "react",
+    ),
+    (
+        "react-dispatch-with-comments",
+        "javascript",
+        "dispatch({\n  // which filter changed\n  type: 'toggled',\n  name: 'price',\n});\n",
+        "react",
+    ),
+    (
+        "react-jsx-host-attributes",
+        "javascript",
+        '<label htmlFor="qty" className="field">\n',
+        "react",
+    ),
+    (
+        "react-jsx-event-prop",
+        "javascriptreact",
+        "<input onChange={e => setQty(e.target.value)}\n",
+        "react",
+    ),
+    (
+        "react-immutable-update",
+        "javascript",
+        "setProfile({\n  ...profile,\n  city: 'Lyon',\n});\n",
+        "react",
+    ),
+    (
+        "react-handler-and-setter",
+        "javascript",
+        "function handleReset() {\n  setQuery('');\n}\n",
+        "react",
+    ),
+    ("react-server-directive", "javascript", "'use client';\n\nexport const size = 3;\n", "react"),
+    (
+        "react-props-component",
+        "javascript",
+        "function Badge(props) {\n  return props.label.toUpperCase();\n}\n",
+        "react",
+    ),
+    (
+        "spring-jdbc-client",
+        "java",
+        'int n = jdbcClientLike.sql("DELETE FROM carts WHERE age > :days")\n'
+        '    .param("days", 30)\n    .update();\n',
+        "spring",
+    ),
+    (
+        "spring-database-client-kotlin",
+        "kotlin",
+        'val names = db.sql("SELECT title FROM book")\n    .fetch().all()\n',
+        "spring",
+    ),
+    (
+        "spring-aspectj-advice",
+        "java",
+        '@Aspect\nclass Timing {\n  @Around("app.Pointcuts.services()")\n'
+        "  Object time(ProceedingJoinPointLike p) { return null; }\n}\n",
+        "spring",
+    ),
+    (
+        "spring-classpath-resource",
+        "java",
+        'Resource schema = loaderLike.load("classpath:db/schema.sql");\n',
+        "spring",
+    ),
+    (
+        "spring-resource-loader",
+        "kotlin",
+        'val logo = context.getResource("static/logo.png")\n',
+        "spring",
+    ),
+    ("spring-get-bean-kotlin", "kotlin", "val repo = ctx.getBean<OrderRepository>()\n", "spring"),
+    (
+        "spring-stomp-client",
+        "java",
+        "StompSessionHandler handler = new PriceHandler();\nclient.connect(url, handler);\n",
+        "spring",
+    ),
+    (
+        "spring-bind-param",
+        "kotlin",
+        'data class Filter(@BindParam("max-price") val maxPrice: Int)\n',
+        "spring",
+    ),
+    (
+        "django-custom-manager",
+        "python",
+        "def latest(request):\n    return Article.objects.published_today()\n",
+        "django",
+    ),
+    ("django-app-import", "python", "from crispy_forms.helper import FormHelper\n", "django"),
+    ("flask-request-args", "python", "page = int(request.args.get('page', 1))\n", "flask"),
+    ("flask-current-app", "python", "current_app.logger.info('cache warmed')\n", "flask"),
+    (
+        "flask-session-modified",
+        "python",
+        "session['cart'].append(sku)\nsession.modified = True\n",
+        "flask",
+    ),
+    ("flask-blueprint-endpoint", "python", "target = url_for('shop.checkout')\n", "flask"),
+    ("flask-module", "python", "flask.abort(403)\n", "flask"),
+    ("flask-g", "python", "g.tenant = load_tenant()\nif g.user is None:\n    pass\n", "flask"),
+    (
+        "flask-2-route-shortcut",
+        "python",
+        "@app.get('/orders/<int:order_id>')\ndef show_order(order_id):\n"
+        "    return render_template('order.html', id=order_id)\n",
+        "flask",
+    ),
+    (
+        "fastapi-async-handler",
+        "python",
+        '@router.get("/stock")\nasync def stock():\n    return {"left": 3}\n',
+        "fastapi",
+    ),
+    (
+        "fastapi-multiline-annotated",
+        "python",
+        "def search(\n    term: Annotated[\n        str,\n        Query(max_length=40),\n"
+        "    ],\n):\n    return term\n",
+        "fastapi",
+    ),
+    (
+        "pandas-axis-argument",
+        "python",
+        "sales = sales.drop(['tmp', 'debug'], axis=1)\n",
+        "pandas",
+    ),
+    (
+        "pandas-new-column",
+        "python",
+        "orders['net'] = orders.gross - orders.tax\n",
+        "pandas",
+    ),
+    ("pandas-quick-look", "python", "del trips['raw']\ntrips.head()\n", "pandas"),
+    (
+        "pandas-plot-with-matplotlib",
+        "python",
+        "import pandas as pd\nimport matplotlib.pyplot as plt\n"
+        "pd.Series([1, 2]).plot()\nplt.title('two')\n",
+        "pandas",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"), [i[1:] for i in IDIOMS], ids=[i[0] for i in IDIOMS]
+)
+def test_usage_idioms(language: str, text: str, expected: str) -> None:
+    found = detect(text, language)
+    assert found[:1] == [expected], (found, scores(text, language))
+
+
+# Look-alikes of those idioms in code that uses no framework.
+LOOK_ALIKES: list[tuple[str, str, str]] = [
+    (
+        "kotlin-string-templates",
+        "kotlin",
+        'fun show(p: Pair<String, Int>) {\n    println("${p.first} has ${p.second}")\n}\n',
+    ),
+    (
+        "union-find-index-chasing",
+        "python",
+        "def find(parent, x):\n    while parent[x] != x:\n"
+        "        parent[x] = parent[parent[x]]\n        x = parent[x]\n    return x\n",
+    ),
+    (
+        "python-str-join",
+        "python",
+        "def line(cells):\n    return ', '.join(cells) + '\\n' + ' | '.join(cells)\n",
+    ),
+    (
+        "seaborn-grid-variable",
+        "python",
+        "g = grid_of(points)\ng.map(draw)\ng.add_legend()\n",
+    ),
+    (
+        "own-render-template",
+        "python",
+        "def render_template(env, name):\n    return env.get_template(name).render()\n",
+    ),
+    (
+        "own-functions-named-like-api",
+        "python",
+        "def get_full_name(first_name, last_name):\n    return first_name + ' ' + last_name\n",
+    ),
+    (
+        "dom-event-handler",
+        "javascript",
+        "const handleResize = () => layout(window.innerWidth);\n"
+        "window.addEventListener('resize', handleResize);\n",
+    ),
+    (
+        "less-than-then-style",
+        "javascript",
+        "if (i<n) { draw(i); }\nconst style = { color: 'red' };\n",
+    ),
+    ("junit4-before", "java", "@Before\npublic void setUp() {\n    list = new ArrayList<>();\n}\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [x[1:] for x in LOOK_ALIKES], ids=[x[0] for x in LOOK_ALIKES]
+)
+def test_look_alikes_stay_none(language: str, text: str) -> None:
+    assert detect(text, language) in ([], ["junit"]), scores(text, language)
+    assert "spring" not in detect(text, language)
+
+
+def test_sqlalchemy_query_is_not_a_dataframe_query() -> None:
+    text = "def active(session):\n    return session.query(Account).filter(Account.on).all()\n"
+    assert "pandas" not in detect(text, "python")
+    assert detect("hot = temps.query('celsius > 30')\nhot.head()\n", "python")[:1] == ["pandas"]
+
+
+def test_starlette_request_calls_are_not_flask() -> None:
+    text = "async def submit(request):\n    form = await request.form()\n"
+    text += "    data = await request.json()\n    return form, data\n"
+    assert "flask" not in detect(text, "python")
+
+
+def test_ambiguous_route_shortcut_prefers_fastapi_only_with_its_shape() -> None:
+    # @app.get is FastAPI's idiom and a Flask 2 shortcut: the handler's shape adds FastAPI
+    # evidence, a <var> path settles it for Flask.
+    typed = '@app.get("/items/{item_id}")\ndef item(item_id: int):\n    return {"id": item_id}\n'
+    plain = '@app.get("/health")\ndef health():\n    return {"ok": True}\n'
+    assert detect(typed, "python")[:1] == ["fastapi"]
+    assert scores(typed, "python")["fastapi"] > scores(plain, "python")["fastapi"]
+    flask_path = "@app.get('/items/<item_id>')\ndef item(item_id):\n    return item_id\n"
+    assert detect(flask_path, "python")[:1] == ["flask"]
+    assert "fastapi" not in detect(flask_path, "python")
+
+
+def test_defined_names_are_not_api_evidence() -> None:
+    text = (
+        "def get_full_name(first_name, last_name):\n    full_name = first_name\n"
+        "class Report:\n    def get_queryset(self, request):\n        pass\n"
+        "@decorate(\n    response_model=Item,\n)\nconst useThing = () => 1\n"
+    )
+    defined = frameworks._defined_names(text)
+    assert {"get_full_name", "first_name", "last_name", "full_name", "useThing"} <= defined
+    # a method may implement a framework hook, and a keyword argument is the API's own name
+    assert "get_queryset" not in defined and "response_model" not in defined
+    kotlin = "fun registerScope(scopeName: String, scope: Scope)\n"
+    assert "registerScope" not in frameworks._defined_names(kotlin)
+
+
+def test_build_vocab_stoplist_has_the_c_modules_names() -> None:
+    bv = _build_vocab_module()
+    names = bv.python_extension_names()
+    # sqlite3 re-exports these from _sqlite3, math is a C module
+    assert {"register_converter", "executescript", "sqrt", "floor"} <= names
