@@ -4,18 +4,22 @@ The library is the source of truth and may change in this process (own saves) or
 window's process (picked up by the library's cache refresh); either way the snapshot token
 moves. On a new token the index diffs the snapshot against what it holds and re-analyses only
 the snippets whose searchable text changed, so a save costs one snippet's tokenisation, not the
-library's. Snippets are numbered internally (ints are cheaper dict keys than UUID strings).
+library's. Snippets are numbered internally (ints are cheaper dict keys than UUID strings, and
+index numpy arrays). Numbers only grow and are never reused, even for the same snippet with a
+new text: posting arrays stay sorted by appending, and the vectors find what changed by
+looking above the last number they saw.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, KeysView, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from pieces_lsp.model import Snippet
 from pieces_lsp.search import text
+from pieces_lsp.search.docset import DocSet
 from pieces_lsp.search.fulltext import FullTextIndex, merge_weighted
 from pieces_lsp.search.fuzzy import FuzzyIndex
 from pieces_lsp.search.hits import make_preview
@@ -98,6 +102,8 @@ class SnippetIndex:
         self._by_shape: dict[str, set[int]] = {}
         self._used: set[int] = set()
         self._next = 0
+        self.removals = 0
+        """Documents dropped so far: followers (the vectors) diff the numbers only when it moved."""
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -108,22 +114,28 @@ class SnippetIndex:
         """Make the index match a library snapshot taken under `token`."""
         if token is not None and token == self.token:
             return
-        seen: set[str] = set()
+        snippets = snippets if isinstance(snippets, list) else list(snippets)
+        by_id = self._by_id
+        # The library hands back the same objects for snippets that did not change, so one
+        # comprehension finds the few that did (a save in a 100k library: one of them).
+        moved = [s for s in snippets if (d := by_id.get(s.id)) is None or d.snippet is not s]
+        # Ids are unique, so unless every indexed snippet is still there the counts differ.
+        some_gone = len(by_id) + sum(1 for s in moved if s.id not in by_id) != len(snippets)
         fresh: list[Snippet] = []
-        for s in snippets:
-            seen.add(s.id)
-            doc = self._by_id.get(s.id)
+        for s in moved:
+            doc = by_id.get(s.id)
             if doc is None:
                 fresh.append(s)
-            elif doc.snippet is not s:
-                if doc.key != _text_key(s):
-                    self._remove(doc)
-                    fresh.append(s)
-                else:
-                    doc.snippet = s  # usage counters moved; the text did not
-                    self._track_use(doc)
-        for sid in [sid for sid in self._by_id if sid not in seen]:
-            self._remove(self._by_id[sid])
+            elif doc.key != _text_key(s):
+                self._remove(doc)
+                fresh.append(s)
+            else:
+                doc.snippet = s  # usage counters moved; the text did not
+                self._track_use(doc)
+        if some_gone:
+            seen = {s.id for s in snippets}
+            for sid in [sid for sid in by_id if sid not in seen]:
+                self._remove(by_id[sid])
         # Oldest first, so document numbers follow modification time and "recent" is cheap.
         fresh.sort(key=lambda s: s.updated_at)
         for s in fresh:
@@ -188,6 +200,7 @@ class SnippetIndex:
         self._track_use(doc)
 
     def _remove(self, doc: IndexedDoc) -> None:
+        self.removals += 1
         self.fulltext.remove(doc.num)
         self.fuzzy.remove(doc.num)
         del self._by_id[doc.id]
@@ -218,12 +231,27 @@ class SnippetIndex:
     def by_num(self, num: int) -> IndexedDoc:
         return self._by_num[num]
 
+    def nums(self) -> KeysView[int]:
+        """The live document numbers (a set-like view: differences run in C)."""
+        return self._by_num.keys()
+
+    def added_after(self, num: int) -> list[int]:
+        """Live document numbers above `num`, ascending. Numbers only grow and `_by_num` keeps
+        insertion order, so this reads the newest entries only, whatever the library size."""
+        out: list[int] = []
+        for n in reversed(self._by_num):
+            if n <= num:
+                break
+            out.append(n)
+        out.reverse()
+        return out
+
     def docs(self, nums: Iterable[int] | None = None) -> Iterable[IndexedDoc]:
         if nums is None:
             return self._by_num.values()
         return (self._by_num[n] for n in nums)
 
-    def allowed(self, language: str | None, tags: Sequence[str]) -> set[int] | None:
+    def allowed(self, language: str | None, tags: Sequence[str]) -> DocSet | None:
         """Document numbers passing the filters (all given tags required), or None for "no
         filter": filters shrink the candidate set before any ranking runs."""
         if not language and not tags:
@@ -234,7 +262,7 @@ class SnippetIndex:
         for tag in tags:
             sets.append(self._by_tag.get(tag, set()))
         sets.sort(key=len)
-        out = set(sets[0])
+        out = DocSet(sets[0])
         for other in sets[1:]:
             out &= other
         return out

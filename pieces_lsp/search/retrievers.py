@@ -7,7 +7,6 @@ service has to change for it to join the blend.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -86,10 +85,5 @@ class FuzzyRetriever:
         # same cut completion makes).
         common = max(FUZZY_COMMON_MIN, len(index) // 10)
         found = index.fuzzy.scores(query.words, allowed, max_docs=common)
-        scored = found.scores
-        top = heapq.nlargest(depth, scored, key=scored.__getitem__)
-        return Retrieved(
-            self.name,
-            [(d, scored[d]) for d in top],
-            {d: found.matches(d) for d in top},
-        )
+        top = found.top(depth)
+        return Retrieved(self.name, top, found.matches_for([d for d, _ in top]))

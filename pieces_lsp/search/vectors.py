@@ -9,11 +9,14 @@ matrix-vector product: 100k snippets x 256 dimensions is a few milliseconds on t
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from pieces_lsp.search.docset import as_array
 
 if TYPE_CHECKING:
     from pieces_lsp.search.index import IndexedDoc, SnippetIndex
@@ -31,6 +34,13 @@ def embedding_text(doc: IndexedDoc) -> str:
     return f"{head}\n{s.content}"[:MAX_EMBED_CHARS]
 
 
+def _grown(array: np.ndarray, size: int) -> np.ndarray:
+    """`array` extended to `size` with -1 (no row, no document)."""
+    out = np.full(size, -1, dtype=array.dtype)
+    out[: len(array)] = array
+    return out
+
+
 def text_key(doc: IndexedDoc) -> str:
     return hashlib.sha1(repr(doc.key).encode("utf-8")).hexdigest()[:20]
 
@@ -41,11 +51,16 @@ class VectorIndex:
         self.model_id = model_id
         self._matrix = np.zeros((0, dim), dtype=np.float32)
         self._row_of: dict[int, int] = {}  # document number -> row
-        self._num_at: list[int] = []  # row -> document number (-1: free)
+        self._nums = np.zeros(0, dtype=np.intp)  # row -> document number (-1: free)
+        self._rows = np.zeros(0, dtype=np.intp)  # document number -> row (-1: none)
+        self._used = 0  # rows handed out (free ones included)
         self._key_of: dict[int, str] = {}
         self._free: list[int] = []
         self._first = True
         self._synced_token: str | None = None
+        self._followed: weakref.ref[SnippetIndex] | None = None
+        self._removals = -1  # the followed index's `removals` when last in step with it
+        self._newest = -1  # its largest document number then
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -62,20 +77,39 @@ class VectorIndex:
         store: Callable[[list[tuple[str, str, bytes]]], object],
     ) -> int:
         """Follow the search index; returns how many snippets had to be embedded. A no-op while
-        the index is at the library snapshot it was last followed at."""
+        the index is at the library snapshot it was last followed at.
+
+        A search index never gives a number to another text (a changed snippet is re-added
+        under a new number) and hands numbers out in increasing order, so once this index has
+        followed it, only the numbers above the newest one seen need a vector, and the rows
+        are diffed against the live numbers only when the index has dropped documents since:
+        a save in a 100k library touches a few entries, not 100k text hashes. Any other index
+        is checked key by key."""
         if index.token is not None and index.token == self._synced_token:
             return 0
-        live: dict[int, IndexedDoc] = {d.num: d for d in index.docs()}
-        for num in [n for n in self._row_of if n not in live]:
-            self._release(num)
-        todo: list[IndexedDoc] = []
-        for num, doc in live.items():
-            key = text_key(doc)
-            if self._key_of.get(num) == key:
-                continue
-            todo.append(doc)
+        todo: list[tuple[IndexedDoc, str]] = []
+        removals, newest = index.removals, self._newest
+        if self._followed is not None and self._followed() is index:
+            if removals != self._removals:
+                for num in self._row_of.keys() - index.nums():
+                    self._release(num)
+            for num in index.added_after(newest):
+                newest = num
+                if num not in self._key_of:
+                    doc = index.by_num(num)
+                    todo.append((doc, text_key(doc)))
+        else:
+            for num in self._row_of.keys() - index.nums():
+                self._release(num)
+            for doc in index.docs():
+                newest = max(newest, doc.num)
+                key = text_key(doc)
+                if self._key_of.get(doc.num) != key:
+                    todo.append((doc, key))
+            self._followed = weakref.ref(index)
         if not todo:
             self._synced_token = index.token
+            self._removals, self._newest = removals, newest
             return 0
         # Stored vectors are read once, on the first sync (a start); later syncs only meet
         # snippets that changed, whose stored vectors are stale anyway. Not kept afterwards:
@@ -83,8 +117,7 @@ class VectorIndex:
         stored = {sid: (k, blob) for sid, k, blob in load()} if self._first else {}
         self._first = False
         missing: list[tuple[IndexedDoc, str]] = []
-        for doc in todo:
-            key = text_key(doc)
+        for doc, key in todo:
             got = stored.get(doc.id)
             if got is not None and got[0] == key and len(got[1]) == self.dim * 2:
                 vec = np.frombuffer(got[1], dtype=np.float16).astype(np.float32)
@@ -100,6 +133,7 @@ class VectorIndex:
                 rows.append((doc.id, key, vec.astype(np.float16).tobytes()))
             store(rows)
         self._synced_token = index.token
+        self._removals, self._newest = removals, newest  # only once all of it is in
         return len(missing)
 
     def _put(self, num: int, key: str, vec: np.ndarray) -> None:
@@ -108,14 +142,19 @@ class VectorIndex:
             if self._free:
                 row = self._free.pop()
             else:
-                row = len(self._num_at)
+                row = self._used
+                self._used += 1
                 if row >= len(self._matrix):
-                    grown = np.zeros((max(64, 2 * len(self._matrix)), self.dim), np.float32)
+                    cap = max(64, 2 * len(self._matrix))
+                    grown = np.zeros((cap, self.dim), np.float32)
                     grown[: len(self._matrix)] = self._matrix
                     self._matrix = grown
-                self._num_at.append(-1)
+                    self._nums = _grown(self._nums, cap)
             self._row_of[num] = row
-            self._num_at[row] = num
+            self._nums[row] = num
+            if num >= len(self._rows):
+                self._rows = _grown(self._rows, max(64, 2 * len(self._rows), num + 1))
+            self._rows[num] = row
         norm = float(np.linalg.norm(vec))
         self._matrix[row] = vec / norm if norm > 0 else 0.0
         self._key_of[num] = key
@@ -124,7 +163,8 @@ class VectorIndex:
         row = self._row_of.pop(num)
         self._key_of.pop(num, None)
         self._matrix[row] = 0.0
-        self._num_at[row] = -1
+        self._nums[row] = -1
+        self._rows[num] = -1
         self._free.append(row)
 
     def vector(self, num: int) -> np.ndarray | None:
@@ -134,24 +174,35 @@ class VectorIndex:
     def top(
         self, query: np.ndarray, depth: int, allowed: AbstractSet[int] | None = None
     ) -> list[tuple[int, float]]:
-        """(document, cosine) best first, over the allowed documents."""
-        used = len(self._num_at)
+        """(document, cosine) best first, over the allowed documents. A filter narrows the
+        rows with numpy (a language filter may allow the whole library): a small one gathers
+        just its rows, a large one scores every row and keeps its own."""
+        used = self._used
         if not used or depth <= 0:
             return []
+        nums = self._nums[:used]
         if allowed is not None:
-            rows = [self._row_of[n] for n in allowed if n in self._row_of]
-            if not rows:
+            wanted = as_array(allowed)
+            wanted = wanted[(wanted >= 0) & (wanted < len(self._rows))]
+            rows = self._rows[wanted]
+            rows = rows[rows >= 0]
+            if not len(rows):
                 return []
-            idx = np.asarray(rows)
-            scores = self._matrix[idx] @ query
-            nums = [self._num_at[r] for r in rows]
+            if len(rows) * 4 < used:
+                scores = self._matrix[rows] @ query
+            else:
+                scores = (self._matrix[:used] @ query)[rows]
+            nums = nums[rows]
         else:
             scores = self._matrix[:used] @ query
-            nums = self._num_at
         k = min(depth, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best], kind="stable")]
-        return [(nums[i], float(scores[i])) for i in best if nums[i] >= 0]
+        return [
+            (n, s)
+            for n, s in zip(nums[best].tolist(), scores[best].tolist(), strict=True)
+            if n >= 0
+        ]
 
     def nums(self) -> Sequence[int]:
         return list(self._row_of)
