@@ -1,16 +1,24 @@
-"""Choose the hybrid blend's neural weight and similarity floor on held-out training pairs.
+"""Choose the hybrid blend's constants on held-out training pairs, never on the eval sets.
 
 The eval sets in ../shared/evals only measure; the blend is chosen here, on docstring -> code
-pairs of the packages `models/embed/build.py` held out from training (never seen by the
-embedder): the corpus is their code, the queries their docstrings. Needs the pairs file that
+pairs of packages that `models/embed/build.py` holds out from training (never seen by the
+embedder). The corpus is their functions as saved snippets (enriched as a save enriches them),
+each keeping the rest of its docstring but not the summary; the queries are the summaries
+rewritten the way people search ("how to parse a date string python", build.py's
+`question_query`), and, as a second view, the summaries as written. Needs the pairs file that
 `models/embed/gather.py` writes (default /work/cache/embed/pairs.jsonl).
 
     python bench/tune_hybrid.py [PAIRS] [--packages a,b,c] [--limit 3000]
+
+Prints each list alone, then MRR@10 over a grid of the neural weight, the neural-alone bar
+(`NEURAL_ALONE`) and the cosine floor (`neural.MIN_SIMILARITY`), through the service's own
+`_blend`; `--check` runs the same on the other held-out packages for the chosen setting.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -19,55 +27,98 @@ from pathlib import Path
 _REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(_REPO))
 sys.path.insert(0, str(_REPO / "bench"))
+sys.path.insert(0, str(_REPO / "models" / "embed"))
 
 import bench_search as b  # noqa: E402
+import build  # noqa: E402  (models/embed/build.py: the query rewrites; torch is not imported)
 
 from pieces_lsp.search import neural as neural_module  # noqa: E402
-from pieces_lsp.search.retrievers import Query  # noqa: E402
+from pieces_lsp.search import service as service_module  # noqa: E402
+from pieces_lsp.search.retrievers import Query, Retrieved  # noqa: E402
 
 HELD_OUT = "black,docutils,fsspec,hypothesis,jedi,keras,mpmath,packaging,pandera"
+CHECK = "pdfminer_six,petl,pillow,pip,pydantic,sanic,sphinx,tornado,traitlets,typer,urllib3"
+
+Lists = list[tuple[Retrieved, ...]]
 
 
-def lists(corpus: list[tuple[str, str]], queries: list[tuple[str, str]]):
+def held_out(path: str, packages: str, limit: int, seed: int = 7) -> list[dict]:
+    wanted = set(packages.split(","))
+    with open(path, encoding="utf-8") as fh:
+        rows = [json.loads(x) for x in fh]
+    rows = [r for r in rows if r["package"] in wanted]
+    random.Random(seed).shuffle(rows)
+    return rows[:limit]
+
+
+def collect(rows: list[dict], views: dict[str, list[str]]):
+    """Per view, per query: every retriever's list (no cosine floor) and the right doc."""
     neural_module.MIN_SIMILARITY = -1.0  # see every cosine; floors are applied below
-    out = []
+    corpus = [(str(i), build.with_docstring_rest(r["code"], r.get("doc_rest"))) for i, r in
+              enumerate(rows)]  # fmt: skip
+    out: dict[str, list] = {}
     with b.temp_services() as services:
         ids = b.load_corpus(services, corpus, full=True)
         services.search.warm()
         svc = services.search
         with svc._lock:
             index = svc._synced()
-            for q, key in queries:
-                parsed = Query.parse(q[:1000])
-                ft = svc._retrievers["fulltext"].retrieve(index, parsed, None, 100).ranking
-                nn = svc._retrievers["neural"].retrieve(index, parsed, None, 100).ranking
-                right = {index.by_id(i).num for i in ids.get(key, ()) if index.by_id(i)}
-                out.append((ft, nn, right))
-    return out
+            for view, queries in views.items():
+                got = []
+                for i, q in enumerate(queries):
+                    parsed = Query.parse(q[:1000])
+                    lists = tuple(
+                        svc._retrievers[n].retrieve(index, parsed, None, 100)
+                        for n in ("fulltext", "fuzzy", "neural")
+                    )
+                    right = {index.by_id(x).num for x in ids.get(str(i), ()) if index.by_id(x)}
+                    got.append((parsed, lists, right))
+                out[view] = got
+        return svc, index, out
 
 
-def mrr(rows) -> float:
+def mrr(rankings: list[tuple[list[tuple[int, float]], set[int]]]) -> float:
     total = 0.0
-    for ranking, right in rows:
+    for ranking, right in rankings:
         for rank, (doc, _) in enumerate(ranking[:10], start=1):
             if doc in right:
                 total += 1.0 / rank
                 break
-    return total / len(rows)
+    return total / max(1, len(rankings))
 
 
-def blend(ft, nn, weight: float, floor: float):
-    fused: dict[int, float] = {}
-    if ft:
-        top = max(s for _, s in ft) or 1.0
-        for d, s in ft:
-            fused[d] = fused.get(d, 0.0) + s / top
-    kept = [(d, s) for d, s in nn if s >= floor]
-    if kept:
-        top = max(s for _, s in kept) or 1.0
-        for d, s in kept:
-            fused[d] = fused.get(d, 0.0) + weight * s / top
-    return sorted(fused.items(), key=lambda kv: -kv[1])
+def hybrid(svc, index, data, weight: float, alone: float, floor: float, fuzzy: float) -> float:
+    """MRR@10 of the service's own blend with these constants."""
+    service_module.NEURAL_ALONE = alone
+    svc._hybrid_weights = {"fulltext": 1.0, "fuzzy": fuzzy, "neural": weight}
+    ranked = []
+    for parsed, (ft, fz, nn), right in data:
+        nn = Retrieved(nn.name, [(d, s) for d, s in nn.ranking if s >= floor])
+        ranked.append((svc._blend(index, parsed, [ft, fz, nn]), right))
+    return mrr(ranked)
+
+
+def views_for(rows: list[dict]) -> dict[str, list[str]]:
+    summaries = [r["query"] for r in rows]
+    return {
+        "questions": build.augment(summaries, 0.0, seed=11, question_share=1.0),
+        "docstrings": summaries,
+    }
+
+
+def report(svc, index, data: dict[str, list]) -> None:
+    for view, got in data.items():
+        singles = [
+            f"{name} {mrr([(lists[k].ranking, r) for _, lists, r in got]):.3f}"
+            for k, name in enumerate(("fulltext", "fuzzy", "neural"))
+        ]
+        print(f"{view} ({len(got)}): " + ", ".join(singles))
+    unrelated = sorted(
+        s for _, lists, r in data["questions"] for d, s in lists[2].ranking if d not in r
+    )
+    if unrelated:
+        pct = [unrelated[int(len(unrelated) * q)] for q in (0.5, 0.9, 0.99)]
+        print("unrelated top-100 cosines p50/p90/p99: " + " / ".join(f"{x:.3f}" for x in pct))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,32 +126,29 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("pairs", nargs="?", default="/work/cache/embed/pairs.jsonl")
     p.add_argument("--packages", default=HELD_OUT)
     p.add_argument("--limit", type=int, default=3000)
+    p.add_argument("--check", action="store_true", help="score the current constants on CHECK")
     args = p.parse_args(argv)
-    wanted = set(args.packages.split(","))
-    with open(args.pairs, encoding="utf-8") as fh:
-        rows = [json.loads(x) for x in fh]
-    rows = [r for r in rows if r["package"] in wanted]
-    random.Random(7).shuffle(rows)
-    rows = rows[: args.limit]
-    corpus = [(str(i), r["code"]) for i, r in enumerate(rows)]
-    queries = [(r["query"], str(i)) for i, r in enumerate(rows)]
-    data = lists(corpus, queries)
-    print(f"{len(rows)} held-out pairs from {len(wanted)} packages")
-    print(f"fulltext {mrr([(ft, r) for ft, _, r in data]):.3f}")
-    print(f"neural   {mrr([(nn, r) for _, nn, r in data]):.3f}")
-    floors = (0.0, 0.15, 0.3, 0.4)
-    unrelated = sorted(s for _, nn, r in data for d, s in nn if d not in r)
-    if unrelated:
-        pct = [unrelated[int(len(unrelated) * q)] for q in (0.5, 0.9, 0.99)]
-        print(
-            "cosine of unrelated top-100 candidates, p50/p90/p99: "
-            + " / ".join(f"{x:.3f}" for x in pct)
-        )
-    print("| neural weight | " + " | ".join(f"floor {f}" for f in floors) + " |")
-    print("|---|" + "---|" * len(floors))
-    for w in (0.5, 1.0, 1.5, 2.0, 3.0):
-        cells = [f"{mrr([(blend(ft, nn, w, f), r) for ft, nn, r in data]):.3f}" for f in floors]
-        print(f"| {w} | " + " | ".join(cells) + " |")
+    rows = held_out(args.pairs, CHECK if args.check else args.packages, args.limit)
+    svc, index, data = collect(rows, views_for(rows))
+    report(svc, index, data)
+    current = (
+        service_module.HYBRID_WEIGHTS["neural"],
+        service_module.NEURAL_ALONE,
+        0.15,
+        service_module.HYBRID_WEIGHTS["fuzzy"],
+    )
+    grid = itertools.product(
+        (1.0, 1.5, 2.0, 3.0, 4.0), (0.0, 0.5, 0.65, 0.75, 0.85), (0.0, 0.15), (0.0, 0.2)
+    )
+    results = []
+    for setting in [current, *grid]:
+        scores = [hybrid(svc, index, data[v], *setting) for v in data]
+        results.append((sum(scores) / len(scores), scores, setting))
+    print("| neural weight | neural-alone bar | floor | fuzzy | " + " | ".join(data) + " | mean |")
+    print("|---|---|---|---|" + "---|" * (len(data) + 1))
+    for mean, scores, (w, a, f, z) in [results[0], *sorted(results[1:], reverse=True)[:12]]:
+        cells = " | ".join(f"{s:.3f}" for s in scores)
+        print(f"| {w} | {a} | {f} | {z} | {cells} | {mean:.3f} |")
     return 0
 
 

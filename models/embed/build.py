@@ -22,6 +22,11 @@ function name as words) and rewrites half of them as keywords. Hyper-parameters 
 to keep are chosen on a held-out split of the pairs (split by package, so no package is on
 both sides); the shared evaluation sets are never read here.
 
+Trials can also rewrite a share of the queries as web questions (`--question-share`) and give
+a share of the documents the rest of their docstring (`--rest-share`); validation then has a
+third view (questions over such documents) and `--select score3` picks the epoch on all three.
+Both were tried for v3 and not kept (MODEL_CARD.md); the defaults rebuild v2.
+
 The export quantises each table row to int8 with its own scale; the scale is folded into each
 tower's per-token weight, so the graph is: Gather(int8 rows) -> Cast -> weighted sum over the
 mask (MatMul) -> the tower's projection -> L2 normalise (a zero vector stays zero); the scalar
@@ -43,6 +48,7 @@ import struct
 import sys
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -230,9 +236,83 @@ def keyword_query(query: str, rng: random.Random, language: str = "python") -> s
     return " ".join(words)
 
 
-def augment(queries: list[str], share: float, seed: int = SEED + 1) -> list[str]:
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _base_verb(word: str) -> str:
+    """`returns` -> `return`, `creates` -> `create`, `applies` -> `apply`: summaries are in the
+    third person, search boxes in the imperative."""
+    if word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if word.endswith("s") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def question_query(query: str, rng: random.Random, language: str = "python") -> str:
+    """A docstring summary rewritten as a web search: lower case, the first sentence's first
+    clause, the verb in the imperative, articles often dropped, often "how to ..." and the
+    language's name before or after ("python read a file line by line", "how to check if file
+    exists python"). Search logs look like this, docstrings do not."""
+    first = re.split(r"(?<=[a-z0-9)])[.;:](?:\s|$)|, (?:and |or |which |if |unless )", query)[0]
+    words = re.findall(r"[a-z0-9_]+", first.lower())[:10]
+    if not words:
+        return query.lower()
+    words[0] = _base_verb(words[0])
+    if rng.random() < 0.6:
+        words = [w for w in words if w not in _ARTICLES] or words
+    r = rng.random()
+    if r < 0.35:
+        words = ["how", "to", *words]
+    elif r < 0.45:
+        words = ["how", "do", "i", *words]
+    r = rng.random()
+    if r < 0.4:
+        words.append(language)
+    elif r < 0.7:
+        words.insert(0, language)
+    return " ".join(words)
+
+
+def augment(
+    queries: list[str], share: float, seed: int = SEED + 1, question_share: float = 0.0
+) -> list[str]:
+    """Rewrite a share of the queries as keywords and another share as web questions."""
     rng = random.Random(seed)
-    return [keyword_query(q, rng) if rng.random() < share else q for q in queries]
+    out = []
+    for q in queries:
+        r = rng.random()
+        if r < share:
+            out.append(keyword_query(q, rng))
+        elif r < share + question_share:
+            out.append(question_query(q, rng))
+        else:
+            out.append(q)
+    return out
+
+
+def with_docstring_rest(code: str, rest: str | None) -> str:
+    """The function with the rest of its docstring (after the summary paragraph) put back
+    under its signature, the way real snippets keep their docstrings; the summary the queries
+    come from stays out, so the pair is not a copy."""
+    if not rest:
+        return code
+    lines = code.split("\n")
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("def ", "async def ")):
+            j = i
+            while j < len(lines) and not lines[j].rstrip().endswith(":"):
+                j += 1
+            if j >= len(lines):
+                return code
+            indent = " " * (len(lines[i]) - len(lines[i].lstrip()) + 4)
+            doc = indent + '"""' + rest.replace("\n", "\n" + indent) + '"""'
+            return "\n".join([*lines[: j + 1], doc, *lines[j + 1 :]])
+    return code
 
 
 def query_variants(pair: dict, para_share: float, name_share: float, rng: random.Random) -> str:
@@ -334,30 +414,66 @@ def retrieval_mrr(q: np.ndarray, d: np.ndarray, k: int = 10) -> tuple[float, flo
     return mrr, float(np.mean(rank == 0)), float(np.mean(rank < k))
 
 
-def _figures(q: np.ndarray, kw: np.ndarray, d: np.ndarray) -> dict[str, float]:
+def _figures(
+    q: np.ndarray, kw: np.ndarray, d: np.ndarray, qs: np.ndarray, dr: np.ndarray
+) -> dict[str, float]:
+    """`score` (docstring and keyword queries over bare code) is v1/v2's criterion, kept so
+    that runs stay comparable; `search` adds web-question queries over code that keeps the rest
+    of its docstring (what a saved snippet looks like), and `score3` is the mean of the three."""
     mrr, r1, r10 = retrieval_mrr(q, d)
     kw_mrr, kw_r1, kw_r10 = retrieval_mrr(kw, d)
+    qs_mrr, qs_r1, qs_r10 = retrieval_mrr(qs, dr)
     return {
         "score": (mrr + kw_mrr) / 2,
+        "score3": (mrr + kw_mrr + qs_mrr) / 3,
         "mrr10": mrr,
         "r1": r1,
         "r10": r10,
         "kw_mrr10": kw_mrr,
         "kw_r1": kw_r1,
         "kw_r10": kw_r10,
+        "qs_mrr10": qs_mrr,
+        "qs_r1": qs_r1,
+        "qs_r10": qs_r10,
     }
 
 
-def validate(
-    model: BagModel, val_q: list[list[int]], val_kw: list[list[int]], val_d: list[list[int]]
-) -> dict[str, float]:
-    """Validation figures for docstring-style and keyword-style queries; `score` (their mean
-    MRR@10) picks the epoch, because people type both kinds."""
+@dataclass
+class ValSet:
+    """Tokenized validation views: docstring, keyword and web-question queries; bare code and
+    code with the rest of its docstring."""
+
+    q: list[list[int]]
+    kw: list[list[int]]
+    qs: list[list[int]]
+    d: list[list[int]]
+    dr: list[list[int]]
+
+
+def val_texts(val_pairs: list[dict]) -> dict[str, list[str]]:
+    """The raw texts of each validation view (seeded rewrites, the same for every run)."""
+    summaries = [p["query"] for p in val_pairs]
+    return {
+        "q": summaries,
+        "kw": augment(summaries, 1.0),
+        "qs": augment(summaries, 0.0, question_share=1.0),
+        "d": [p["code"] for p in val_pairs],
+        "dr": [with_docstring_rest(p["code"], p.get("doc_rest")) for p in val_pairs],
+    }
+
+
+def validate(model: BagModel, val: ValSet) -> dict[str, float]:
+    """Validation figures per view; `--select` names the one that picks the epoch."""
     import torch
 
     with torch.no_grad():
-        d = model.encode(val_d, 0).numpy()
-        return _figures(model.encode(val_q, 1).numpy(), model.encode(val_kw, 1).numpy(), d)
+        return _figures(
+            model.encode(val.q, 1).numpy(),
+            model.encode(val.kw, 1).numpy(),
+            model.encode(val.d, 0).numpy(),
+            model.encode(val.qs, 1).numpy(),
+            model.encode(val.dr, 0).numpy(),
+        )
 
 
 def validate_exported(root: Path, val_pairs: list[dict]) -> dict[str, float]:
@@ -366,17 +482,22 @@ def validate_exported(root: Path, val_pairs: list[dict]) -> dict[str, float]:
     from pieces_lsp.ml.embed import Embedder
 
     emb = Embedder(root)
-    d = emb.embed_documents([p["code"] for p in val_pairs])
-    q = emb.embed_queries([p["query"] for p in val_pairs])
-    kw = emb.embed_queries(augment([p["query"] for p in val_pairs], 1.0))
-    return _figures(q, kw, d)
+    t = val_texts(val_pairs)
+    return _figures(
+        emb.embed_queries(t["q"]),
+        emb.embed_queries(t["kw"]),
+        emb.embed_documents(t["d"]),
+        emb.embed_queries(t["qs"]),
+        emb.embed_documents(t["dr"]),
+    )
 
 
 def _show(epoch: int, m: dict[str, float]) -> str:
     return (
-        f"epoch {epoch}: score {m['score']:.4f} | docstring MRR@10 {m['mrr10']:.4f} "
-        f"R@1 {m['r1']:.4f} R@10 {m['r10']:.4f} | keywords MRR@10 {m['kw_mrr10']:.4f} "
-        f"R@1 {m['kw_r1']:.4f} R@10 {m['kw_r10']:.4f}"
+        f"epoch {epoch}: score {m['score']:.4f} score3 {m['score3']:.4f} | docstring MRR@10 "
+        f"{m['mrr10']:.4f} R@1 {m['r1']:.4f} R@10 {m['r10']:.4f} | keywords MRR@10 "
+        f"{m['kw_mrr10']:.4f} R@1 {m['kw_r1']:.4f} R@10 {m['kw_r10']:.4f} | questions MRR@10 "
+        f"{m['qs_mrr10']:.4f} R@1 {m['qs_r1']:.4f} R@10 {m['qs_r10']:.4f}"
     )
 
 
@@ -400,9 +521,7 @@ def train(
     table: np.ndarray,
     train_pairs: list[dict],
     tokenizer: bytes,
-    val_q: list[list[int]],
-    val_kw: list[list[int]],
-    val_d: list[list[int]],
+    val: ValSet,
     args: argparse.Namespace,
     log: list[dict],
 ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict]:
@@ -417,11 +536,19 @@ def train(
     opt_w = torch.optim.SparseAdam(model.sparse_parameters(), lr=args.lr_w)
     opt_p = torch.optim.Adam(model.proj, lr=args.lr_p)
     groups = ((opt, args.lr), (opt_w, args.lr_w), (opt_p, args.lr_p))
-    best = {"epoch": 0, **validate(model, val_q, val_kw, val_d)}
+    best = {"epoch": 0, **validate(model, val)}
     log.append(dict(best))
     print(_show(0, best), flush=True)
     best_state = plain_state(table)
-    train_d = tokenize(tokenizer, [preprocess_document(p["code"]) for p in train_pairs])
+    # a seeded share of the documents keeps the rest of its docstring (fixed for the run)
+    drng = random.Random(SEED + 300)
+    docs = [
+        with_docstring_rest(p["code"], p.get("doc_rest"))
+        if drng.random() < args.rest_share
+        else p["code"]
+        for p in train_pairs
+    ]
+    train_d = tokenize(tokenizer, [preprocess_document(c) for c in docs])
     packages = [p["package"] for p in train_pairs]
     steps = args.epochs * math.ceil(len(train_pairs) / args.batch)
     step = 0
@@ -432,7 +559,9 @@ def train(
         # pair and epoch
         qrng = random.Random(SEED + 100 + epoch)
         texts = [query_variants(p, args.para_share, args.name_share, qrng) for p in train_pairs]
-        texts = augment(texts, args.keyword_share, seed=SEED + 200 + epoch)
+        texts = augment(
+            texts, args.keyword_share, seed=SEED + 200 + epoch, question_share=args.question_share
+        )
         train_q = tokenize(tokenizer, [preprocess_query(q) for q in texts])
         total, n = 0.0, 0
         for idx in batches_for_epoch(packages, args.batch, args.cluster_share, rng):
@@ -452,12 +581,12 @@ def train(
             total += float(loss.detach())
             n += 1
             step += 1
-        row = {"epoch": epoch, **validate(model, val_q, val_kw, val_d)}
+        row = {"epoch": epoch, **validate(model, val)}
         row["loss"] = total / max(1, n)
         row["seconds"] = time.time() - t0
         log.append(row)
         print(f"{_show(epoch, row)} | loss {row['loss']:.3f} ({row['seconds']:.0f} s)", flush=True)
-        if row["score"] > best["score"]:
+        if row[args.select] > best[args.select]:
             best = row
             best_state = model.export_state()
             bad = 0
@@ -488,6 +617,9 @@ def main() -> None:
     ap.add_argument("--para-share", type=float, default=0.3)
     ap.add_argument("--name-share", type=float, default=0.05)
     ap.add_argument("--cluster-share", type=float, default=0.5)
+    ap.add_argument("--question-share", type=float, default=0.0)
+    ap.add_argument("--rest-share", type=float, default=0.0)
+    ap.add_argument("--select", default="score", choices=("score", "score3", "qs_mrr10"))
     ap.add_argument("--symmetric", action="store_true", help="one tower (v1)")
     ap.add_argument("--no-proj", action="store_true", help="no projection matrices")
     ap.add_argument("--limit", type=int, default=0, help="use at most N training pairs")
@@ -513,17 +645,18 @@ def main() -> None:
     val_pairs = val_pairs[:4000]
     print(f"{len(train_pairs)} training pairs, {len(val_pairs)} validation pairs", flush=True)
     t0 = time.time()
-    val_q = tokenize(tokenizer, [preprocess_query(p["query"]) for p in val_pairs])
-    val_kw = augment([p["query"] for p in val_pairs], 1.0)
-    val_kw = tokenize(tokenizer, [preprocess_query(q) for q in val_kw])
-    val_d = tokenize(tokenizer, [preprocess_document(p["code"]) for p in val_pairs])
+    t = val_texts(val_pairs)
+    val = ValSet(
+        *(tokenize(tokenizer, [preprocess_query(x) for x in t[k]]) for k in ("q", "kw", "qs")),
+        *(tokenize(tokenizer, [preprocess_document(x) for x in t[k]]) for k in ("d", "dr")),
+    )
     print(f"tokenized in {time.time() - t0:.0f} s", flush=True)
 
     import torch
 
     torch.set_num_threads(2)
     log: list[dict] = []
-    state, best = train(table, train_pairs, tokenizer, val_q, val_kw, val_d, args, log)
+    state, best = train(table, train_pairs, tokenizer, val, args, log)
     tag = args.tag or "trained"
     out_dir = CACHE / "runs" / tag
     if out_dir.exists():

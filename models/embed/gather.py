@@ -12,6 +12,9 @@ the zip, with `ast`:
     reStructuredText roles and markup removed; 3 to 60 words;
   - code = the function's source (decorators included) with the docstring lines removed and
     dedented; at least 2 lines of real body, at most 4,000 characters;
+  - doc_rest = the docstring after its first paragraph (details, parameters), when there is
+    one: build.py can put it back into a training document the way saved snippets keep their
+    docstrings, without the summary that the queries are made from;
   - duplicates go: the same code (whitespace-insensitive) once over all packages (vendored
     copies), and at most 2 pairs per identical query text, because in-batch contrastive
     training treats another pair with the same query as a wrong answer.
@@ -208,12 +211,25 @@ def _body_is_trivial(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return False
 
 
-Found = tuple[str, str, str, str | None, str | None]
+Found = tuple[str, str, str, str | None, str | None, str | None]
+
+MAX_REST_CHARS = 1500
+
+
+def docstring_rest(doc: str) -> str | None:
+    """The docstring after its first paragraph (details, parameters, returns), at most
+    MAX_REST_CHARS: training documents can carry it the way real snippets carry their
+    docstrings, without the summary the queries are made from."""
+    parts = re.split(r"\n\s*\n", textwrap.dedent(doc).strip(), maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        return None
+    return parts[1].strip()[:MAX_REST_CHARS]
 
 
 def pairs_from_source(source: str) -> list[Found]:
     """(function name, query, code without docstring, whole first paragraph if longer than the
-    query, name as words) for each documented function."""
+    query, name as words, the docstring after its first paragraph) for each documented
+    function."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
@@ -247,7 +263,8 @@ def pairs_from_source(source: str) -> list[Found]:
         para = paragraph(first.value.value)
         if para is not None and len(para) <= len(query) + 10:
             para = None
-        out.append((node.name, query, code, para, name_words(node.name)))
+        rest = docstring_rest(first.value.value)
+        out.append((node.name, query, code, para, name_words(node.name), rest))
     return out
 
 
@@ -278,6 +295,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path, default=CACHE / "pairs.jsonl")
+    ap.add_argument("--report", type=Path, default=CACHE / "gather_report.json")
     args = ap.parse_args()
 
     dest = CACHE / "pkgs"
@@ -294,7 +312,7 @@ def main() -> None:
         # sorted input + ordered map: the output does not depend on scheduling
         for package, found in pool.map(pairs_from_wheel, sorted(map(str, wheels))):
             raw += len(found)
-            for name, query, code, para, nwords in found:
+            for name, query, code, para, nwords, rest in found:
                 key = _code_key(code)
                 qkey = query.lower()
                 if key in seen_code or per_query[qkey] >= MAX_PER_QUERY:
@@ -307,6 +325,8 @@ def main() -> None:
                     row["paragraph"] = para
                 if nwords:
                     row["name_words"] = nwords
+                if rest:
+                    row["doc_rest"] = rest
                 rows.append(row)
                 n_para += bool(para)
     with args.out.open("w", encoding="utf-8") as fh:
@@ -317,10 +337,11 @@ def main() -> None:
         "pairs": len(rows),
         "paragraph_queries": n_para,
         "name_queries": sum(1 for r in rows if "name_words" in r),
+        "doc_rests": sum(1 for r in rows if "doc_rest" in r),
         "packages": len(per_package),
         "per_package": dict(per_package.most_common()),
     }
-    (CACHE / "gather_report.json").write_text(json.dumps(report, indent=2))
+    args.report.write_text(json.dumps(report, indent=2))
     print(f"{raw} functions with docstrings -> {len(rows)} pairs in {args.out}")
 
 
