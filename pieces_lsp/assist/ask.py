@@ -50,8 +50,8 @@ def ask(
     selection: tuple[str, str] | None = None,
     on_delta: Callable[[str], None] | None = None,
 ) -> Answer:
-    """Snippets named by `ids` are the context; without ids, the best few search hits for the
-    question are (hits the search engine itself found weak are left out)."""
+    """Snippets named by `ids` are the context; without ids, the top few hybrid search hits for
+    the question are (the search's own floors already drop weak neural-only matches)."""
     question = question.strip()
     if not question:
         raise ValidationError("question", "must not be empty")

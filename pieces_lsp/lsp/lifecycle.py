@@ -79,7 +79,8 @@ def apply_settings(ls: PiecesServer, section: Any) -> None:
         ls.services = build_services(config)
         ls.in_background(lambda: warm(ls))
     else:
-        current.llm = config.llm  # the next request uses the new opt-in; nothing to rebuild
+        # The next request uses the new opt-in; nothing to rebuild.
+        current.llm, current.config_file = config.llm, config.config_file
     ls.settings = settings
     for warning in [*config.warnings, *warnings]:
         ls.warn(warning)

@@ -300,3 +300,28 @@ async def test_ask_about_a_selection_streams_progress(tmp_path: Path):
     partial = [r.message for r in reports if isinstance(r, types.WorkDoneProgressReport)]
     assert partial and all(reply.startswith(p) for p in partial if p)
     assert isinstance(reports[-1], types.WorkDoneProgressEnd)
+
+
+async def test_opting_in_and_out_applies_without_a_restart(tmp_path: Path):
+    with FakeLLM(mode="ollama", reply="ok") as fake:
+        client = await session(tmp_path, None)
+        try:
+            await cmd(client, "pieces.snippet.save", {"content": OTHER})
+            with pytest.raises(JsonRpcException):
+                await cmd(client, "pieces.ask", {"question": "add?"})
+            on = {"llm": {"provider": "ollama", "url": fake.url, "model": "m"}}
+            client.workspace_did_change_configuration(
+                types.DidChangeConfigurationParams(settings={"pieces": {"privacy": on}})
+            )
+            answer = await cmd(client, "pieces.ask", {"question": "add?"})
+            client.workspace_did_change_configuration(
+                types.DidChangeConfigurationParams(
+                    settings={"pieces": {"privacy": {"llm": {"provider": "off"}}}}
+                )
+            )
+            with pytest.raises(JsonRpcException):
+                await cmd(client, "pieces.ask", {"question": "add?"})
+        finally:
+            await stop(client)
+        assert answer["answer"] == "ok"
+        assert len(fake.requests) == 1
