@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from pieces_lsp.args import opt_int, opt_str, req_str, single_object
 from pieces_lsp.errors import EgressDisabledError, ValidationError
-from pieces_lsp.lsp.args import opt_int, opt_str, req_str, single_object
 from pieces_lsp.lsp.convert import range_arg
-from pieces_lsp.lsp.errors import clean_errors
+from pieces_lsp.lsp.errors import clean_command
 from pieces_lsp.lsp.progress import Cancelled, Progress
 from pieces_lsp.lsp.selection import selection_text
 from pieces_lsp.lsp.state import PiecesServer
@@ -35,10 +35,7 @@ def _ids(obj: dict[str, Any]) -> list[str] | None:
 
 def register(server: PiecesServer) -> None:
     def command(name: str):  # type: ignore[no-untyped-def]
-        def wrap(fn):  # type: ignore[no-untyped-def]
-            return server.command(name)(clean_errors(fn))
-
-        return wrap
+        return clean_command(server, name)
 
     @command("pieces.ask")
     async def ask(ls: PiecesServer, *args: Any) -> dict[str, Any]:

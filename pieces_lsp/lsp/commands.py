@@ -11,10 +11,10 @@ from typing import Any
 
 from lsprotocol import types
 
+from pieces_lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
 from pieces_lsp.errors import PiecesError, ValidationError
-from pieces_lsp.lsp.args import opt_int, opt_str, opt_str_list, req_str, single_object
 from pieces_lsp.lsp.convert import as_plain_text, path_arg, position_arg, range_arg
-from pieces_lsp.lsp.errors import clean_errors
+from pieces_lsp.lsp.errors import clean_command
 from pieces_lsp.lsp.progress import run_with_progress
 from pieces_lsp.lsp.selection import draft_from_args, selection_text, workspace_root
 from pieces_lsp.lsp.state import PiecesServer
@@ -32,10 +32,7 @@ def _opt_bool(obj: dict[str, Any], name: str) -> bool:
 
 def register(server: PiecesServer) -> None:
     def command(name: str):  # type: ignore[no-untyped-def]
-        def wrap(fn):  # type: ignore[no-untyped-def]
-            return server.command(name)(clean_errors(fn))
-
-        return wrap
+        return clean_command(server, name)
 
     @command("pieces.library.stats")
     async def stats(ls: PiecesServer, *args: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from lsprotocol import types
 
 from pieces_lsp.analysis.languages import extension_for
-from pieces_lsp.lsp.args import req_str, single_object
+from pieces_lsp.args import req_str, single_object
 from pieces_lsp.lsp.convert import uri_path
 from pieces_lsp.lsp.errors import clean_errors
 from pieces_lsp.lsp.state import PiecesServer

@@ -44,3 +44,13 @@ def clean_errors(fn: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]
             raise to_jsonrpc(exc) from None
 
     return wrapper
+
+
+def clean_command(server: Any, name: str) -> Callable[[Callable[..., Awaitable[T]]], Any]:
+    """`@clean_command(server, "pieces.x")`: register an executeCommand handler whose every
+    failure reaches the editor as a clean JSON-RPC error."""
+
+    def wrap(fn: Callable[..., Awaitable[T]]) -> Any:
+        return server.command(name)(clean_errors(fn))
+
+    return wrap

@@ -10,8 +10,8 @@ from typing import Any
 
 from pieces_lsp.analysis.git import git_origin
 from pieces_lsp.analysis.languages import language_from_path
+from pieces_lsp.args import opt_str, opt_str_list
 from pieces_lsp.errors import ValidationError
-from pieces_lsp.lsp.args import opt_str, opt_str_list
 from pieces_lsp.lsp.convert import range_arg, uri_path
 from pieces_lsp.lsp.state import PiecesServer
 from pieces_lsp.model import SnippetDraft, Source

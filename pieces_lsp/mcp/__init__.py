@@ -27,10 +27,9 @@ def serve_stdio(services: Services) -> int:
     from pieces_lsp.mcp.stdio import claim_stdio
 
     if sys.stdin.isatty():
-        print(
+        sys.stderr.write(
             "pieces-lsp mcp: Model Context Protocol server on stdin/stdout (AI agents launch "
-            "this; see `pieces-lsp mcp --help`).",
-            file=sys.stderr,
+            "this; see `pieces-lsp mcp --help`).\n"
         )
     wire_in, wire_out = claim_stdio()
     from pieces_lsp.mcp.server import serve

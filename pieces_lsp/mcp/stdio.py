@@ -1,6 +1,6 @@
 """Take stdin and stdout for the protocol before anything else can use them.
 
-stdout carries the protocol, one JSON message a line: a single stray `print()` from any library
+stdout carries the protocol, one JSON message a line: a single stray print from any library
 breaks the client's reader. So we keep private duplicates of the two descriptors for the
 protocol, point file descriptor 1 (and `sys.stdout`) at stderr, where a stray line is only
 noise in a log, and point descriptor 0 at the null device, so that no child process (git, the

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pieces_lsp import secrets
+from pieces_lsp.args import opt_int, opt_str, opt_str_list, req_str
 from pieces_lsp.errors import ValidationError
 from pieces_lsp.model import MAX_CONTENT_BYTES, Snippet, SnippetDraft, Source, validate_content
 from pieces_lsp.search.service import MAX_QUERY_CHARS
@@ -35,47 +36,17 @@ already a lot of tokens."""
 Args = Mapping[str, Any]
 Result = dict[str, Any]
 
-_MISSING = object()
-
-
-# -- arguments -----------------------------------------------------------------------------------
-
-
-def _req_str(args: Args, name: str) -> str:
-    value = args.get(name, _MISSING)
-    if value is _MISSING or value is None:
-        raise ValidationError(name, "is required")
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(name, "must be a non-empty string")
-    return value
+# -- arguments (the shared checks of pieces_lsp.args, with a model's habits allowed for) ---------
 
 
 def _opt_str(args: Args, name: str) -> str | None:
     """Models often send "" for "not given": treat it as absent rather than fail the call."""
-    value = args.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(name, "must be a string")
-    return value.strip() or None
-
-
-def _opt_int(args: Args, name: str, default: int, lo: int, hi: int) -> int:
-    value = args.get(name)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValidationError(name, f"must be an integer from {lo} to {hi}")
-    return value
+    value = opt_str(args, name)
+    return (value.strip() or None) if value is not None else None
 
 
 def _opt_str_list(args: Args, name: str) -> list[str]:
-    value = args.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValidationError(name, "must be a list of strings")
-    return value
+    return opt_str_list(args, name) or []
 
 
 # -- redacted views ------------------------------------------------------------------------------
@@ -132,8 +103,8 @@ def _snippet(snippet: Snippet) -> Result:
 
 def search_snippets(services: Services, args: Args) -> Result:
     """The hybrid search the editor's quick pick runs, so agents and the user see one ranking."""
-    query = _req_str(args, "query")
-    limit = _opt_int(args, "limit", DEFAULT_SEARCH_LIMIT, 1, MAX_SEARCH_LIMIT)
+    query = req_str(args, "query")
+    limit = opt_int(args, "limit", DEFAULT_SEARCH_LIMIT, 1, MAX_SEARCH_LIMIT)
     language = _opt_str(args, "language")
     tags = _opt_str_list(args, "tags")
     hits = services.search.search(query, limit=limit, mode="hybrid", language=language, tags=tags)
@@ -141,7 +112,7 @@ def search_snippets(services: Services, args: Args) -> Result:
 
 
 def get_snippet(services: Services, args: Args) -> Result:
-    return _snippet(services.library.get(_req_str(args, "id")))
+    return _snippet(services.library.get(req_str(args, "id")))
 
 
 def save_snippet(services: Services, args: Args) -> Result:

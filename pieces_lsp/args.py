@@ -1,8 +1,10 @@
-"""Validation of `workspace/executeCommand` arguments: exactly one JSON object, fields checked by
-name so the editor gets `-32602 <field>: <problem>`."""
+"""Checks of a request's JSON object arguments, shared by the front ends that take them (LSP
+commands, MCP tools): fields are checked by name, so the caller gets `<field>: <problem>`
+(-32602 from the server) and a message never quotes the rejected value, which could be code."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pieces_lsp.errors import ValidationError
@@ -18,7 +20,7 @@ def single_object(args: tuple[Any, ...]) -> dict[str, Any]:
     return args[0]
 
 
-def req_str(obj: dict[str, Any], name: str) -> str:
+def req_str(obj: Mapping[str, Any], name: str) -> str:
     value = obj.get(name, _MISSING)
     if value is _MISSING or value is None:
         raise ValidationError(name, "is required")
@@ -27,7 +29,7 @@ def req_str(obj: dict[str, Any], name: str) -> str:
     return value
 
 
-def opt_str(obj: dict[str, Any], name: str) -> str | None:
+def opt_str(obj: Mapping[str, Any], name: str) -> str | None:
     value = obj.get(name)
     if value is None:
         return None
@@ -36,7 +38,7 @@ def opt_str(obj: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def opt_int(obj: dict[str, Any], name: str, default: int, lo: int, hi: int) -> int:
+def opt_int(obj: Mapping[str, Any], name: str, default: int, lo: int, hi: int) -> int:
     value = obj.get(name, default)
     if value is None:
         return default
@@ -45,7 +47,7 @@ def opt_int(obj: dict[str, Any], name: str, default: int, lo: int, hi: int) -> i
     return value
 
 
-def opt_str_list(obj: dict[str, Any], name: str) -> list[str] | None:
+def opt_str_list(obj: Mapping[str, Any], name: str) -> list[str] | None:
     value = obj.get(name)
     if value is None:
         return None
