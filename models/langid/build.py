@@ -34,12 +34,13 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from pieces_lsp.ml.langid import TS_ONLY, features  # noqa: E402
+from pieces_lsp.ml.langid import _IDENT, TS_ONLY, features  # noqa: E402
 
 DIM = 1 << 16
 SAMPLES_PER_LANG = 5000
 MAX_FILES_PER_LANG = 2500
 MAX_WINDOWS_PER_FILE = 150
+MASK_SOURCES = 3  # identifiers seen in fewer training packages than this are masked
 
 
 def _octave_to_matlab(text: str, rng: random.Random) -> str:
@@ -93,9 +94,36 @@ def drop_compiled_js(docs: list[dict]) -> list[dict]:
     return out
 
 
+_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*[\s>/]|\{\{")
+
+
 def _keep(lang: str, text: str) -> bool:
-    """TypeScript samples without TypeScript-only syntax are valid JavaScript: not kept."""
-    return lang != "TypeScript" or TS_ONLY.search(text) is not None
+    """Samples whose text is really another language's are not kept.
+
+    TypeScript without TypeScript-only syntax is valid JavaScript, and a window of a Vue file
+    without any markup is the JavaScript or TypeScript of its `<script>` block (such windows
+    were two thirds of the Vue samples and taught the model that plain JavaScript is Vue).
+    """
+    if lang == "TypeScript":
+        return TS_ONLY.search(text) is not None
+    if lang == "Vue":
+        return _MARKUP.search(text) is not None
+    return True
+
+
+def build_vocabulary(docs: list[dict], min_sources: int) -> set[str]:
+    """Identifiers that occur in at least `min_sources` distinct packages (any language).
+
+    Keywords, builtins and common library names pass; a package's own class and function
+    names do not, so the model cannot learn them as evidence for the package's language.
+    """
+    seen: dict[str, set[str]] = defaultdict(set)
+    for d in docs:
+        for name in set(_IDENT.findall(d["text"][:30000])):
+            sources = seen[name]
+            if len(sources) < min_sources:
+                sources.add(d["source"])
+    return {name for name, sources in seen.items() if len(sources) >= min_sources}
 
 
 def _lines_window(lines: list[str], n: int, rng: random.Random) -> str:
@@ -151,7 +179,7 @@ def make_samples(docs: list[dict], per_lang: int, rng: random.Random) -> list[tu
 
 
 def featurize(
-    samples: list[tuple[str, str]], labels: list[str]
+    samples: list[tuple[str, str]], labels: list[str], vocab: set[str] | None = None
 ) -> tuple[sp.csr_matrix, np.ndarray]:
     import scipy.sparse as sp
 
@@ -161,7 +189,7 @@ def featurize(
     values: list[np.ndarray] = []
     y = np.empty(len(samples), dtype=np.int64)
     for i, (lang, text) in enumerate(samples):
-        idx, val = features(text, DIM)
+        idx, val = features(text, DIM, vocab)
         indices.append(idx)
         values.append(val)
         indptr.append(indptr[-1] + idx.size)
@@ -292,6 +320,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--l2", type=float, default=1e-6)
     ap.add_argument("--dim-bits", type=int, default=16)
+    ap.add_argument("--mask-sources", type=int, default=MASK_SOURCES, help="0: no masking")
     args = ap.parse_args()
     cache = Path(args.cache)
     rng = random.Random(args.seed)
@@ -306,12 +335,15 @@ def main() -> None:
     is_val = lambda d: int(hashlib.md5(d["path"].encode()).hexdigest(), 16) % 10 == 0  # noqa: E731
     train_docs = [d for d in docs if not is_val(d)]
     val_docs = [d for d in docs if is_val(d)]
+    vocab = build_vocabulary(train_docs, args.mask_sources) if args.mask_sources else None
+    if vocab is not None:
+        print(f"vocabulary: {len(vocab)} identifiers in >= {args.mask_sources} packages")
     tr = make_samples(train_docs, args.per_lang, rng)
     va = make_samples(val_docs, 300, random.Random(args.seed + 1))
     print("train samples", len(tr), Counter(lang for lang, _ in tr).most_common())
     t0 = time.time()
-    xtr, ytr = featurize(tr, labels)
-    xva, yva = featurize(va, labels)
+    xtr, ytr = featurize(tr, labels, vocab)
+    xva, yva = featurize(va, labels, vocab)
     print(f"features {time.time() - t0:.0f}s nnz/row {xtr.nnz / xtr.shape[0]:.0f}", flush=True)
     w, b = train(xtr, ytr, len(labels), epochs=args.epochs, seed=args.seed, l2=args.l2)
     q, scale = quantize(w)
@@ -336,7 +368,11 @@ def main() -> None:
         for lang, text in va:
             f.write(json.dumps({"lang": lang, "text": text}) + "\n")
     export_onnx(q, scale, b, HERE / "model.onnx")
-    (HERE / "config.json").write_text(json.dumps({"dim": DIM, "labels": labels}, indent=1) + "\n")
+    config: dict = {"dim": DIM, "labels": labels}
+    if vocab is not None:
+        (HERE / "vocab.txt").write_text("\n".join(sorted(vocab)) + "\n", encoding="utf-8")
+        config["vocab"] = "vocab.txt"
+    (HERE / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     update_manifest(HERE.parent, "langid", "langid/model.onnx")
     print("wrote", HERE / "model.onnx", (HERE / "model.onnx").stat().st_size, "bytes")
 

@@ -167,8 +167,6 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
     (r"\bprintfn\b", 0, "F#", 3.0),
     (r"\[<EntryPoint>\]", 0, "F#", 4.0),
     (r"^\s*open\s+System\b", _F, "F#", 2.5),
-    (_LET, _F, "F#", 0.7),
-    (_LET, _F, "OCaml", 0.7),
     (r"^\s*member\s+(this|_|self|x)\.\w+", _F, "F#", 3.0),
     (r"\bsprintf\s+\"[^\"]*%[sdif]", 0, "F#", 1.0),
     (r"\|>\s*(List|Seq|Array|Map|Option|String)\.\w+", 0, "F#", 1.5),
@@ -358,6 +356,83 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
     # Lua
     (r"\bi?pairs\(", 0, "Lua", 2.0),
     (r"[\"']\s+\.\.\s+[\w(]|[\w)]\s+\.\.\s+[\"']", 0, "Lua", 0.7),
+    # Constructs that exist in one language of the list only (checked against each language's
+    # reference; none is an identifier a program could plausibly pick in another language).
+    # Ruby: `elsif` without Perl's parentheses, block parameters, statement modifiers, and a
+    # `def` line with neither Python's colon, Elixir's `do` nor Scala's `=`.
+    (r"^\s*elsif\s+[^(\s]", _F, "Ruby", 2.0),
+    (r"\b(do|\{)\s*\|\s*\w+(\s*,\s*\w+)*\s*\|", 0, "Ruby", 1.5),
+    (
+        r"^\s*(return|break|next|raise)\b[^;\n]*\s(if|unless)\s+(?!\()(?![^\n]*\belse\b)[^;{\n]*$",
+        _F,
+        "Ruby",
+        1.5,
+    ),
+    (r"^\s*def\s+(self\.)?\w+([?!]|[?!]?\([^)]*\))\s*$", _F, "Ruby", 1.0),
+    # Kotlin: `until` ranges, its null-safety library calls, `catch (e: Type)`
+    (r"\bin\s+[\w.()]+\s+until\s", 0, "Kotlin", 2.5),
+    (r"\b(lateinit\s+var|isNullOrEmpty\(\)|isNullOrBlank\(\)|toIntOrNull\(\))", 0, "Kotlin", 2.5),
+    (r"\bcatch\s*\(\s*\w+\s*:\s*(?!unknown\b|any\b)[A-Z]\w*", 0, "Kotlin", 2.0),
+    # Swift: `guard ... else {`, CommandLine
+    (r"^\s*guard\s.*\belse\s*\{", _F, "Swift", 3.0),
+    (r"\bCommandLine\.(arguments|argc)\b", 0, "Swift", 3.0),
+    # Rust: primitive casts and typed `let`, Option/iterator methods
+    (r"\bas\s+(u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64)\b", 0, "Rust", 2.5),
+    (
+        r"\blet\s+(mut\s+)?\w+\s*:\s*&?(mut\s+)?(Vec<|Option<|&str\b|usize|isize|"
+        r"[iu](8|16|32|64|128)\b|f(32|64)\b)",
+        0,
+        "Rust",
+        2.0,
+    ),
+    (r"\.(unwrap|is_some|is_none|is_ascii_\w+)\(\)|\bcollect::<", 0, "Rust", 2.0),
+    # Java rather than C#: a `boolean` declaration (TypeScript writes `x: boolean`)
+    (r"\bboolean\s+[a-z]\w*\s*[=;,)(]", 0, "Java", 1.0),
+    # C#: `int.TryParse`, `out int n`
+    (r"\b(int|long|double|decimal|bool|float)\.(TryParse|Parse|MaxValue|MinValue)\b", 0, "C#", 3.0),
+    (r"\bout\s+(var|int|string|bool|double|long)\s+\w+\s*\)", 0, "C#", 2.5),
+    # C++ rather than C: the <cstdio> family of headers, C++-only keywords
+    (
+        r"^\s*#include\s*<c(stdio|stdlib|string|math|stdint|ctype|assert|limits|time)>",
+        _F,
+        "C++",
+        4.0,
+    ),
+    (r"\b(constexpr|nullptr|static_cast<|reinterpret_cast<|template\s*<)", 0, "C++", 2.0),
+    # C: <inttypes.h> format macros
+    (r"\bPRI[diuxX](8|16|32|64|MAX|PTR)\b", 0, "C", 2.0),
+    # Julia: `parse(Int, s)`, ARGS
+    (r"\bparse\(\s*(Int|Int64|Int32|Float64|BigInt|UInt\d*)\s*,", 0, "Julia", 3.0),
+    (r"\bARGS\[", 0, "Julia", 2.0),
+    # Makefile: make's text functions, simply-expanded variables at column 0
+    (
+        r"\$\((wordlist|words|word|strip|subst|patsubst|filter|filter-out|foreach|call|eval|"
+        r"firstword|lastword|addprefix|addsuffix|wildcard|findstring)\s",
+        0,
+        "Makefile",
+        3.0,
+    ),
+    (r"^[A-Za-z_][\w-]*\s*(:=|\?=|\+=)\s*", _F, "Makefile", 1.0),
+    # PowerShell: comment-based help
+    (r"^\s*<#|^\s*#>", _F, "PowerShell", 2.5),
+    (r"^\s*\.(SYNOPSIS|DESCRIPTION|PARAMETER|EXAMPLE|NOTES)\b", _F, "PowerShell", 3.0),
+    # PHP's short echo tag
+    (r"<\?=[^\n]*(\?>|;)", 0, "PHP", 4.0),
+    # Python: a `for ... in ...:` header (the colon) and `else:`
+    (r"^\s*for\s+\w+(\s*,\s*\w+)*\s+in\s+.+:\s*$", _F, "Python", 2.0),
+    (r"^\s*else\s*:\s*$", _F, "Python", 1.0),
+    # R: base functions with dotted names, cat()
+    (
+        r"\b(is\.na|as\.numeric|as\.integer|as\.character|seq_len|seq_along|sapply|lapply|"
+        r"vapply|strsplit|unlist|nchar)\(",
+        0,
+        "R",
+        2.0,
+    ),
+    (r"^\s*cat\(", _F, "R", 1.0),
+    # Dart: code units, named constructors (`new String.fromCharCode`)
+    (r"\.codeUnits\b|\.codeUnitAt\(", 0, "Dart", 2.5),
+    (r"\bnew\s+[A-Z]\w*\.[a-z]\w*\(", 0, "Dart", 1.5),
     (r"^\s*```", _F, "Markdown", 1.5),
     (r"^#{1,6}\s+\S", _F, "Markdown", 0.5),
     (r"^\s*\[[^\]]+\]\([^)\s]+\)", _F, "Markdown", 1.0),
@@ -369,6 +444,11 @@ _RULES = [(re.compile(p, f), lang, boost) for p, f, lang, boost in _RULES_SRC]
 _TS_ONLY = TS_ONLY
 TS_ABSENT_PENALTY = 0.0  # log-score points (models/langid/tune.py)
 _ML_LET = re.compile(_LET, re.M)
+_BRACE_BLOCK = re.compile(
+    r"(\)\s*\{|^\s*(if|else|for|while|func|fn|guard|switch|match|impl|struct|class)\b.*\{)\s*$",
+    re.M,
+)
+_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*[\s>/]|\{\{")
 _FSHARP_IN_ML = [
     re.compile(r"^\s*//", re.M),
     re.compile(r"^\s*elif\s", re.M),
@@ -463,11 +543,17 @@ def rule_boosts(text: str, *, ts_absent_penalty: float = TS_ABSENT_PENALTY) -> d
         boosts["TypeScript"] = boosts.get("TypeScript", 0.0) + 1.0
     else:
         boosts["TypeScript"] = boosts.get("TypeScript", 0.0) - ts_absent_penalty
-    if _ML_LET.search(sample):
-        # in ML-family code: line comments, `elif` and .NET members (`s.Length`) are F#-only
+    if _ML_LET.search(sample) and not _BRACE_BLOCK.search(sample):
+        # ML-style `let` (Swift, Rust and JavaScript have `let` too, with brace blocks):
+        # then line comments, `elif` and .NET members (`s.Length`) are F#-only
+        boosts["F#"] = boosts.get("F#", 0.0) + 0.7
+        boosts["OCaml"] = boosts.get("OCaml", 0.0) + 0.7
         fsharp = sum(1.5 for rx in _FSHARP_IN_ML if rx.search(sample))
         if fsharp:
             boosts["F#"] = boosts.get("F#", 0.0) + fsharp
+    if not _MARKUP.search(sample):
+        # a Vue single-file component always has markup; without any it is its script's JS/TS
+        boosts["Vue"] = boosts.get("Vue", 0.0) - 3.0
     return boosts
 
 

@@ -5,6 +5,11 @@ two characters of each line, the last character of each line, and character 3-gr
 are log-scaled and L2-normalised; the model (a linear layer over the buckets, int8 weights with
 per-class scales, softmax) gathers the rows of the non-zero buckets. `models/langid/build.py`
 uses this same module to train, so training and inference cannot drift apart.
+
+Identifiers outside the model's vocabulary (`vocab.txt`: names seen in at least a few
+independent training packages, i.e. keywords, builtins and common library names) are replaced
+by their shape (`zid`, `zId`, `Zid`, `z_id`, ...) before featurising. A package's own names
+otherwise become evidence for its language, which does not carry over to a user's snippet.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ MODEL = "langid"
 MAX_CHARS = 6000
 _TOKEN = re.compile(r"[A-Za-z_$@][\w$]*|\d+|[^\w\s]")
 _PRIME = np.uint64(1_000_003)
+_IDENT = re.compile(r"[A-Za-z_]\w*")
 
 # Syntax that exists in TypeScript and not in JavaScript. Without any of it, a text that parses
 # as both is more likely JavaScript (TypeScript code is mostly written with annotations), so
@@ -58,13 +64,43 @@ def config() -> dict:
     return json.loads((model_path(MODEL).parent / "config.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str] | None:
+    """The identifiers kept verbatim by `mask_identifiers` (None: the model masks nothing)."""
+    name = config().get("vocab")
+    if not name:
+        return None
+    text = (model_path(MODEL).parent / name).read_text(encoding="utf-8")
+    return frozenset(text.split())
+
+
+def _shape(name: str) -> str:
+    inner = name.strip("_")
+    if "_" in inner:
+        return "Z_ID" if name.upper() == name else "z_id"
+    if name[0].isupper():
+        return "ZID" if name.isupper() and len(name) > 1 else "Zid"
+    if any(c.isupper() for c in name):
+        return "zId"
+    return "zid"
+
+
+def mask_identifiers(text: str, vocab: frozenset[str] | set[str] | None) -> str:
+    """`text` with every identifier not in `vocab` replaced by its shape."""
+    if vocab is None:
+        return text
+    return _IDENT.sub(lambda m: m.group(0) if m.group(0) in vocab else _shape(m.group(0)), text)
+
+
 def _h(s: str) -> int:
     return zlib.crc32(s.encode("utf-8", "surrogatepass"))
 
 
-def features(text: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+def features(
+    text: str, dim: int, vocab: frozenset[str] | set[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Hashed feature buckets (sorted int64 indices) and their normalised float32 values."""
-    text = text[:MAX_CHARS]
+    text = mask_identifiers(text[:MAX_CHARS], vocab)
     mask = dim - 1
     keys: list[int] = []
     tokens = _TOKEN.findall(text)
@@ -103,7 +139,7 @@ def features(text: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
 def predict(text: str) -> list[tuple[str, float]]:
     """(linguist name, probability) for every label, best first."""
     cfg = config()
-    idx, vals = features(text, int(cfg["dim"]))
+    idx, vals = features(text, int(cfg["dim"]), vocabulary())
     labels: list[str] = cfg["labels"]
     if idx.size == 0:
         p = np.full(len(labels), 1.0 / len(labels), dtype=np.float32)

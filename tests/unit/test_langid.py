@@ -256,3 +256,106 @@ def test_unlisted_model_is_a_clear_error(tmp_path: Path):
 def test_idiom_markers_favour_the_right_language(text: str, winner: str, losers: tuple[str, ...]):
     boosts = rule_boosts(text)
     assert all(boosts.get(winner, 0.0) > boosts.get(loser, 0.0) for loser in losers)
+
+
+@pytest.mark.parametrize(
+    ("text", "winner", "losers"),
+    [
+        # Ruby: `elsif`, block parameters and a statement modifier (Elixir needs `do`, Lua `then`)
+        (
+            "def grade(score)\n  return 'none' if score.nil?\n  if score > 90\n    'A'\n"
+            "  elsif score > 80\n    'B'\n  end\nend\n",
+            "Ruby",
+            ("Elixir", "Lua"),
+        ),
+        ("3.times do |n|\n  puts n\nend\n", "Ruby", ("Elixir", "OCaml")),
+        # Kotlin: `until` ranges and `catch (e: Type)`
+        (
+            "for (i in 0 until items.size) {\n    try {\n        use(items[i])\n"
+            "    } catch (e: IllegalStateException) {\n        println(e)\n    }\n}\n",
+            "Kotlin",
+            ("Groovy", "Scala", "Swift"),
+        ),
+        # Swift: guard ... else
+        (
+            'guard let port = Int(value) else {\n    fatalError("bad port")\n}\n',
+            "Swift",
+            ("Kotlin", "F#"),
+        ),
+        # Rust: primitive casts and typed let; never F# because of `let` + `//`
+        (
+            "// shift a letter\nlet base: u8 = b'a';\nlet shifted = (c as u8 - base + 13) % 26;\n"
+            "while i < n {\n    i += 1;\n}\n",
+            "Rust",
+            ("Zig", "F#", "OCaml"),
+        ),
+        # C#: int.TryParse with an out variable
+        ("if (!int.TryParse(text, out int value))\n{\n    return -1;\n}\n", "C#", ("Java", "C")),
+        # C++: the <cstdio> headers and constexpr
+        ("#include <cstdlib>\nconstexpr int limit = 10;\n", "C++", ("C",)),
+        # Julia: parse(Int, ...) and ARGS
+        ("n = parse(Int, ARGS[1])\nprintln(n * 2)\n", "Julia", ("Lua", "Ruby", "Scala")),
+        # Makefile functions
+        ("OBJS := $(patsubst %.c,%.o,$(SRCS))\n", "Makefile", ("Shell",)),
+        # PowerShell comment-based help
+        ("<#\n.SYNOPSIS\n  Sums numbers.\n#>\n", "PowerShell", ("Markdown", "MATLAB")),
+        # Python: the colon of a for header
+        ("for name, size in sizes.items():\n    total += size\n", "Python", ("R", "Julia")),
+        # R: base functions with dots
+        ("x <- as.numeric(readline())\nif (is.na(x)) cat('bad\\n')\n", "R", ("Scala", "Swift")),
+        # Dart: code units
+        ("for (var unit in word.codeUnits) {\n  sum += unit;\n}\n", "Dart", ("JavaScript",)),
+    ],
+)
+def test_single_language_constructs(text: str, winner: str, losers: tuple[str, ...]):
+    boosts = rule_boosts(text)
+    assert all(boosts.get(winner, 0.0) > boosts.get(loser, 0.0) for loser in losers)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = compute(y) if ready else None\nreturn value if value else default\n",
+        "val best = if (a > b) a else b\nreturn if (ok) 1 else 0\n",
+    ],
+)
+def test_conditional_expressions_are_not_ruby_modifiers(text: str):
+    assert rule_boosts(text).get("Ruby", 0.0) <= 0.0
+
+
+def test_typescript_boolean_annotation_is_not_java():
+    assert (
+        rule_boosts("let done: boolean = false;\nfunction f(x: boolean): void {}\n").get(
+            "Java", 0.0
+        )
+        <= 0.0
+    )
+    assert rule_boosts("private boolean done = false;\n")["Java"] > 0
+
+
+def test_vue_needs_markup():
+    script_only = "export default {\n  data() {\n    return { count: 0 }\n  },\n}\n"
+    component = "<template>\n  <p>{{ count }}</p>\n</template>\n" + script_only
+    assert rule_boosts(script_only)["Vue"] < 0
+    assert rule_boosts(component)["Vue"] > 0
+    assert identify(component).language == "vue"
+    assert identify(script_only).language != "vue"
+
+
+def test_ml_let_only_counts_without_brace_blocks():
+    fsharp = 'let square x = x * x\n// print it\nprintfn "%d" (square 4)\n'
+    swift = "let items = [1, 2, 3]\n// sum them\nfor i in items {\n    print(i)\n}\n"
+    assert rule_boosts(fsharp)["F#"] > 2
+    assert "F#" not in rule_boosts(swift)
+
+
+def test_identifier_mask_keeps_vocabulary_and_shapes_the_rest():
+    from pieces_lsp.ml.langid import mask_identifiers, vocabulary
+
+    vocab = {"def", "return", "self"}
+    masked = mask_identifiers("def parseConfig(self, raw_text):\n    return MAX_SIZE\n", vocab)
+    assert masked == "def zId(self, z_id):\n    return Z_ID\n"
+    assert mask_identifiers("Widget w", None) == "Widget w"
+    shipped = vocabulary()
+    if shipped is not None:  # the shipped model masks: keywords and builtins must be kept
+        assert {"def", "function", "println", "console", "elsif", "fn"} <= shipped
