@@ -374,6 +374,8 @@ def main() -> None:
         config["vocab"] = "vocab.txt"
     (HERE / "config.json").write_text(json.dumps(config, indent=1) + "\n")
     update_manifest(HERE.parent, "langid", "langid/model.onnx")
+    if vocab is not None:
+        update_manifest(HERE.parent, "langid-vocab", "langid/vocab.txt")
     print("wrote", HERE / "model.onnx", (HERE / "model.onnx").stat().st_size, "bytes")
 
 

@@ -22,9 +22,10 @@ from itertools import pairwise
 
 import numpy as np
 
-from pieces_lsp.ml.runtime import model_path, session
+from pieces_lsp.ml.runtime import model_path, session, verify
 
 MODEL = "langid"
+VOCAB = "langid-vocab"
 MAX_CHARS = 6000
 _TOKEN = re.compile(r"[A-Za-z_$@][\w$]*|\d+|[^\w\s]")
 _PRIME = np.uint64(1_000_003)
@@ -67,10 +68,9 @@ def config() -> dict:
 @lru_cache(maxsize=1)
 def vocabulary() -> frozenset[str] | None:
     """The identifiers kept verbatim by `mask_identifiers` (None: the model masks nothing)."""
-    name = config().get("vocab")
-    if not name:
+    if not config().get("vocab"):
         return None
-    text = (model_path(MODEL).parent / name).read_text(encoding="utf-8")
+    text = verify(VOCAB).read_text(encoding="utf-8")  # hash-checked like the model
     return frozenset(text.split())
 
 
