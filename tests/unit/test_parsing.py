@@ -64,3 +64,21 @@ def test_a_missing_query_file_is_absent_not_an_error():
     assert parsed is not None
     assert parsing.captures(parsed, "no-such-query") == {}
     assert parsing.matches(parsed, "no-such-query") == []
+
+
+def test_input_that_loops_a_scanner_is_not_parsed_and_does_not_hang():
+    """tree-sitter-perl's scanner loops on this (Erlang binaries); run in a child process with
+    a timeout so that a regression fails instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    code = (
+        "from pieces_lsp.analysis.parsing import parse, parse_quality\n"
+        "t = '<<V1@V0:1,V1@Buf1/bitstring>> = Bytes,\\n<<V2@V0:2,V2@Buf1/bitstring>> = B2,\\n'\n"
+        "assert parse(t, 'perl') is None\n"
+        "assert parse_quality(t, 'perl') == 0.0\n"
+        "assert parse(t, 'c') is not None\n"
+        "assert parse('my $x = <<EOF;\\nhello\\nEOF\\n', 'perl').quality == 1.0\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=60, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()

@@ -9,6 +9,7 @@ that can be killed (`pieces_lsp.analysis.worker`).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -22,6 +23,15 @@ MAX_TREE_DEPTH = 400
 """Deeper trees (20,000 nested brackets, a 10,000-term sum) crash some tree-sitter node
 queries in C and make parent lookups slow; no real snippet nests this deep."""
 _CHUNK = 64 * 1024
+
+# Inputs known to send a grammar's external scanner (C code that never calls the progress
+# callback) into an endless loop. Such text is not parsed as that language (`parse` returns
+# None, `parse_quality` 0). tree-sitter-perl 2.0.3 loops on two lines that each have a heredoc
+# start, an `@` and a slash (`<<V1@V0:1,V1@Buf/bitstring>>`: Erlang's binary syntax); found when
+# language identification put Perl among the candidates for an Erlang snippet.
+_SCANNER_HAZARDS: dict[str, re.Pattern[str]] = {
+    "perl": re.compile(r"<<\w+[^\n]*@[^\n]*/[^\n]*\n[\s\S]*?<<\w+[^\n]*@[^\n]*/"),
+}
 
 
 @dataclass(slots=True)
@@ -78,6 +88,11 @@ def parse(
     parser = _parser_for(language)
     if parser is None:
         return None
+    hazard = _SCANNER_HAZARDS.get(language)
+    if hazard is not None:
+        sample = text if isinstance(text, str) else text.decode("utf-8", "replace")
+        if hazard.search(sample[:MAX_PARSE_BYTES]):
+            return None
     source = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     truncated = len(source) > MAX_PARSE_BYTES
     if truncated:
