@@ -67,8 +67,9 @@ def test_a_missing_query_file_is_absent_not_an_error():
 
 
 def test_input_that_loops_a_scanner_is_not_parsed_and_does_not_hang():
-    """tree-sitter-perl's scanner loops on this (Erlang binaries); run in a child process with
-    a timeout so that a regression fails instead of hanging the suite."""
+    """tree-sitter-perl's scanner loops on Erlang binaries and tree-sitter-kotlin's on a final
+    annotation line; run in a child process with a timeout so that a regression fails instead
+    of hanging the suite."""
     import subprocess
     import sys
 
@@ -79,6 +80,9 @@ def test_input_that_loops_a_scanner_is_not_parsed_and_does_not_hang():
         "assert parse_quality(t, 'perl') == 0.0\n"
         "assert parse(t, 'c') is not None\n"
         "assert parse('my $x = <<EOF;\\nhello\\nEOF\\n', 'perl').quality == 1.0\n"
+        "k = parse('class A {\\n  val x = 1\\n  @Field', 'kotlin')\n"
+        "assert k is not None and k.source.startswith(b'class A')\n"
+        "assert parse('val x = 1\\n@Foo(1)', 'kotlin').quality == 1.0\n"
     )
     done = subprocess.run([sys.executable, "-c", code], timeout=60, capture_output=True)
     assert done.returncode == 0, done.stderr.decode()

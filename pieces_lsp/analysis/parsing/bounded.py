@@ -32,6 +32,14 @@ _CHUNK = 64 * 1024
 _SCANNER_HAZARDS: dict[str, re.Pattern[str]] = {
     "perl": re.compile(r"<<\w+[^\n]*@[^\n]*/[^\n]*\n[\s\S]*?<<\w+[^\n]*@[^\n]*/"),
 }
+# Inputs that loop a scanner only at the very end of the text, made safe by a final newline
+# (positions of the text's own bytes do not change). tree-sitter-kotlin 1.1.0 loops when the
+# last line is an annotation with no newline after it (`val x = 1\n@Field`), which is how a
+# selection of Swift or Kotlin members often ends; found by a sweep of the language-id
+# validation windows through every candidate grammar.
+_NEEDS_FINAL_NEWLINE: dict[str, re.Pattern[str]] = {
+    "kotlin": re.compile(r"(?:^|\n)[ \t]*@[^\n]*\Z"),
+}
 
 
 @dataclass(slots=True)
@@ -94,6 +102,9 @@ def parse(
         if hazard.search(sample[:MAX_PARSE_BYTES]):
             return None
     source = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    tail = _NEEDS_FINAL_NEWLINE.get(language)
+    if tail is not None and tail.search(source[-4096:].decode("utf-8", "replace")):
+        source += b"\n"
     truncated = len(source) > MAX_PARSE_BYTES
     if truncated:
         cut = source.rfind(b"\n", 0, MAX_PARSE_BYTES)
