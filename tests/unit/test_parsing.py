@@ -66,23 +66,36 @@ def test_a_missing_query_file_is_absent_not_an_error():
     assert parsing.matches(parsed, "no-such-query") == []
 
 
-def test_input_that_loops_a_scanner_is_not_parsed_and_does_not_hang():
-    """tree-sitter-perl's scanner loops on Erlang binaries and tree-sitter-kotlin's on a final
-    annotation line; run in a child process with a timeout so that a regression fails instead
-    of hanging the suite."""
+HANGING_AT_EOF = [
+    ("<<V1@V0:1,V1@Buf/bitstring>> = Bytes,\n<<V2@V0:2,V2@Buf/bitstring>> = B2,", "perl"),
+    ("The `@Service` annotation, see <<beans-stereotypes,earlier>>\nis `@Component`.", "perl"),
+    ("cout <<x;\n@e", "perl"),
+    ("class A {\n  val x = 1\n  @Field", "kotlin"),
+    ("val x = 1\n@Foo(1)", "kotlin"),
+]
+
+
+def test_text_ending_inside_a_scanner_construct_does_not_hang():
+    """tree-sitter-perl's and tree-sitter-kotlin's scanners loop forever on these when the text
+    ends without a newline; run in a child process with a timeout so that a regression fails
+    instead of hanging the suite."""
+    import json
     import subprocess
     import sys
 
     code = (
-        "from pieces_lsp.analysis.parsing import parse, parse_quality\n"
-        "t = '<<V1@V0:1,V1@Buf1/bitstring>> = Bytes,\\n<<V2@V0:2,V2@Buf1/bitstring>> = B2,\\n'\n"
-        "assert parse(t, 'perl') is None\n"
-        "assert parse_quality(t, 'perl') == 0.0\n"
-        "assert parse(t, 'c') is not None\n"
-        "assert parse('my $x = <<EOF;\\nhello\\nEOF\\n', 'perl').quality == 1.0\n"
-        "k = parse('class A {\\n  val x = 1\\n  @Field', 'kotlin')\n"
-        "assert k is not None and k.source.startswith(b'class A')\n"
+        "import json, sys\n"
+        "from pieces_lsp.analysis.parsing import parse\n"
+        "for text, lang in json.load(sys.stdin):\n"
+        "    parsed = parse(text, lang)\n"
+        "    assert parsed is not None and parsed.source.startswith(text.encode()), text\n"
         "assert parse('val x = 1\\n@Foo(1)', 'kotlin').quality == 1.0\n"
+        "assert parse('my $x = <<EOF;\\nhello\\nEOF', 'perl').quality == 1.0\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], timeout=60, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(HANGING_AT_EOF).encode(),
+        timeout=60,
+        capture_output=True,
+    )
     assert done.returncode == 0, done.stderr.decode()

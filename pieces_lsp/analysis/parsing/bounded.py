@@ -9,7 +9,6 @@ that can be killed (`pieces_lsp.analysis.worker`).
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 
@@ -24,22 +23,12 @@ MAX_TREE_DEPTH = 400
 queries in C and make parent lookups slow; no real snippet nests this deep."""
 _CHUNK = 64 * 1024
 
-# Inputs known to send a grammar's external scanner (C code that never calls the progress
-# callback) into an endless loop. Such text is not parsed as that language (`parse` returns
-# None, `parse_quality` 0). tree-sitter-perl 2.0.3 loops on two lines that each have a heredoc
-# start, an `@` and a slash (`<<V1@V0:1,V1@Buf/bitstring>>`: Erlang's binary syntax); found when
-# language identification put Perl among the candidates for an Erlang snippet.
-_SCANNER_HAZARDS: dict[str, re.Pattern[str]] = {
-    "perl": re.compile(r"<<\w+[^\n]*@[^\n]*/[^\n]*\n[\s\S]*?<<\w+[^\n]*@[^\n]*/"),
-}
-# Inputs that loop a scanner only at the very end of the text, made safe by a final newline
-# (positions of the text's own bytes do not change). tree-sitter-kotlin 1.1.0 loops when the
-# last line is an annotation with no newline after it (`val x = 1\n@Field`), which is how a
-# selection of Swift or Kotlin members often ends; found by a sweep of the language-id
-# validation windows through every candidate grammar.
-_NEEDS_FINAL_NEWLINE: dict[str, re.Pattern[str]] = {
-    "kotlin": re.compile(r"(?:^|\n)[ \t]*@[^\n]*\Z"),
-}
+# External scanners (C code that never calls the progress callback) of several grammars loop
+# forever when the text ends without a newline in the middle of a construct they track:
+# tree-sitter-perl 2.0.3 after a heredoc start (`<<b\n@e`, which is also AsciiDoc's `<<xref>>`,
+# C++'s `cout <<x` or Erlang's `<<V@B/bits>>`), tree-sitter-kotlin 1.1.0 after an annotation line
+# (`val x = 1\n@Field`). Every such input found parses normally with a final newline, so text is
+# always parsed as a file that ends with one; the positions of its own bytes do not change.
 
 
 @dataclass(slots=True)
@@ -96,14 +85,8 @@ def parse(
     parser = _parser_for(language)
     if parser is None:
         return None
-    hazard = _SCANNER_HAZARDS.get(language)
-    if hazard is not None:
-        sample = text if isinstance(text, str) else text.decode("utf-8", "replace")
-        if hazard.search(sample[:MAX_PARSE_BYTES]):
-            return None
     source = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    tail = _NEEDS_FINAL_NEWLINE.get(language)
-    if tail is not None and tail.search(source[-4096:].decode("utf-8", "replace")):
+    if not source.endswith(b"\n"):
         source += b"\n"
     truncated = len(source) > MAX_PARSE_BYTES
     if truncated:
