@@ -356,8 +356,9 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
     # Lua
     (r"\bi?pairs\(", 0, "Lua", 2.0),
     (r"[\"']\s+\.\.\s+[\w(]|[\w)]\s+\.\.\s+[\"']", 0, "Lua", 0.7),
-    # Constructs that exist in one language of the list only (checked against each language's
-    # reference; none is an identifier a program could plausibly pick in another language).
+    # Constructs that exist in one language of the list only. Each was also run over the model
+    # build's validation windows (package code): rules that fired on other languages there were
+    # narrowed or dropped (see models/langid/MODEL_CARD.md).
     # Ruby: `elsif` without Perl's parentheses, block parameters, statement modifiers, and a
     # `def` line with neither Python's colon, Elixir's `do` nor Scala's `=`.
     (r"^\s*elsif\s+[^(\s]", _F, "Ruby", 2.0),
