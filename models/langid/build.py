@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from pieces_lsp.ml.langid import _IDENT, TS_ONLY, features  # noqa: E402
+from pieces_lsp.ml.langid import IDENTIFIER, TS_ONLY, VUE_MARKUP, features  # noqa: E402
 
 DIM = 1 << 16
 SAMPLES_PER_LANG = 5000
@@ -94,9 +94,6 @@ def drop_compiled_js(docs: list[dict]) -> list[dict]:
     return out
 
 
-_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*[\s>/]|\{\{")
-
-
 def _keep(lang: str, text: str) -> bool:
     """Samples whose text is really another language's are not kept.
 
@@ -107,7 +104,7 @@ def _keep(lang: str, text: str) -> bool:
     if lang == "TypeScript":
         return TS_ONLY.search(text) is not None
     if lang == "Vue":
-        return _MARKUP.search(text) is not None
+        return VUE_MARKUP.search(text) is not None
     return True
 
 
@@ -119,7 +116,7 @@ def build_vocabulary(docs: list[dict], min_sources: int) -> set[str]:
     """
     seen: dict[str, set[str]] = defaultdict(set)
     for d in docs:
-        for name in set(_IDENT.findall(d["text"][:30000])):
+        for name in set(IDENTIFIER.findall(d["text"][:30000])):
             sources = seen[name]
             if len(sources) < min_sources:
                 sources.add(d["source"])

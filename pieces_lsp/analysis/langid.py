@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pieces_lsp.analysis.languages import PLAINTEXT, known_languages, language_from_path
-from pieces_lsp.ml.langid import TS_ONLY
+from pieces_lsp.ml.langid import TS_ONLY, VUE_MARKUP
 from pieces_lsp.resources import grammars_dir
 
 if sys.version_info >= (3, 11):
@@ -449,7 +449,6 @@ _BRACE_BLOCK = re.compile(
     r"(\)\s*\{|^\s*(if|else|for|while|func|fn|guard|switch|match|impl|struct|class)\b.*\{)\s*$",
     re.M,
 )
-_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*[\s>/]|\{\{")
 _FSHARP_IN_ML = [
     re.compile(r"^\s*//", re.M),
     re.compile(r"^\s*elif\s", re.M),
@@ -552,7 +551,7 @@ def rule_boosts(text: str, *, ts_absent_penalty: float = TS_ABSENT_PENALTY) -> d
         fsharp = sum(1.5 for rx in _FSHARP_IN_ML if rx.search(sample))
         if fsharp:
             boosts["F#"] = boosts.get("F#", 0.0) + fsharp
-    if not _MARKUP.search(sample):
+    if not VUE_MARKUP.search(sample):
         # a Vue single-file component always has markup; without any it is its script's JS/TS
         boosts["Vue"] = boosts.get("Vue", 0.0) - 3.0
     return boosts

@@ -29,7 +29,10 @@ VOCAB = "langid-vocab"
 MAX_CHARS = 6000
 _TOKEN = re.compile(r"[A-Za-z_$@][\w$]*|\d+|[^\w\s]")
 _PRIME = np.uint64(1_000_003)
-_IDENT = re.compile(r"[A-Za-z_]\w*")
+IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+# A Vue single-file component always has markup (a tag or `{{ }}`); without any, a "Vue" text
+# is the JavaScript or TypeScript of its `<script>` block.
+VUE_MARKUP = re.compile(r"</?[a-zA-Z][\w-]*[\s>/]|\{\{")
 
 # Syntax that exists in TypeScript and not in JavaScript. Without any of it, a text that parses
 # as both is more likely JavaScript (TypeScript code is mostly written with annotations), so
@@ -89,7 +92,7 @@ def mask_identifiers(text: str, vocab: frozenset[str] | set[str] | None) -> str:
     """`text` with every identifier not in `vocab` replaced by its shape."""
     if vocab is None:
         return text
-    return _IDENT.sub(lambda m: m.group(0) if m.group(0) in vocab else _shape(m.group(0)), text)
+    return IDENTIFIER.sub(lambda m: m.group(0) if m.group(0) in vocab else _shape(m.group(0)), text)
 
 
 def _h(s: str) -> int:
