@@ -400,6 +400,7 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
         4.0,
     ),
     (r"\b(constexpr|nullptr|static_cast<|reinterpret_cast<|template\s*<)", 0, "C++", 2.0),
+    (r"\b(if|for|while)\s*\(\s*(const\s+)?auto\b", 0, "C++", 2.0),
     # C: <inttypes.h> format macros
     (r"\bPRI[diuxX](8|16|32|64|MAX|PTR)\b", 0, "C", 2.0),
     # Julia: `parse(Int, s)`, ARGS
@@ -440,6 +441,70 @@ _RULES_SRC: list[tuple[str, int, str, float]] = [
 ]
 _RULES = [(re.compile(p, f), lang, boost) for p, f, lang, boost in _RULES_SRC]
 
+# Constructs that a language's grammar does not have: (regex, flags, languages, penalty). A rule
+# above says "this looks like X"; these say "this cannot be Y", which the model (blind to grammar)
+# and tree-sitter (the C grammar reads `function f(a) {` as an old-style declaration) both miss.
+# Each was run over the model build's validation windows (see models/langid/MODEL_CARD.md).
+_C_FAMILY = "C C++ Objective-C"
+_CONTRA_SRC: list[tuple[str, int, str, float]] = [
+    # a `function name(` definition
+    (
+        r"^\s*(export\s+)?(async\s+)?function\s*\*?\s*[A-Za-z_$][\w$]*\s*\(",
+        _F,
+        f"{_C_FAMILY} Java C# Kotlin Swift Scala Dart Go Rust Zig Groovy"
+        " Python Ruby Perl Haskell Elixir Erlang",
+        2.0,
+    ),
+    # untyped declarations: `let x =` (JavaScript, Swift, Rust, ML), `const x =`, `var x =`
+    (
+        r"^\s*let\s+[A-Za-z_$][\w$]*\s*=[^=]",
+        _F,
+        f"{_C_FAMILY} Java C# PHP Go Dart Kotlin Groovy Scala Zig Python Ruby Perl Lua Julia",
+        2.0,
+    ),
+    (r"^\s*const\s+[A-Za-z_$][\w$]*\s*=[^=]", _F, f"{_C_FAMILY} Java C# Python Ruby Lua", 2.0),
+    (r"^\s*var\s+[A-Za-z_$][\w$]*\s*=[^=]", _F, f"{_C_FAMILY} Rust PHP Python Ruby Lua", 2.0),
+    # sigil variables (PHP, Perl, PowerShell; JavaScript allows `$x` names, so not penalised)
+    (
+        r"^\s*\$[A-Za-z_]\w*(\[[^\]\n]*\])?\s*=[^=]",
+        _F,
+        f"{_C_FAMILY} Java C# Go Rust Zig Kotlin Swift Dart Scala Groovy Python Lua Julia",
+        2.0,
+    ),
+    # a C-style loop with a typed counter (Java, C#, Dart and Groovy have it too)
+    (
+        r"\bfor\s*\(\s*(int|long|unsigned|size_t|char|short)\s+\w+\s*=",
+        0,
+        "PHP JavaScript TypeScript Perl Kotlin Swift Scala Go Rust Python Lua Ruby",
+        2.0,
+    ),
+    # a bare printf( call (C, C++, PHP, Perl, Octave, Groovy and Ruby have a printf function)
+    (
+        r"^\s*printf\s*\(",
+        _F,
+        "Java C# JavaScript TypeScript Kotlin Swift Scala Dart Python Rust Go",
+        1.5,
+    ),
+    # indexed assignment with brackets: Scala indexes with parentheses, functional languages
+    # do not assign
+    (
+        r"\b[a-z]\w*\[[a-z0-9][^\]\n]*\]\s*=[^=>]",
+        0,
+        "Scala Haskell Elixir Erlang Clojure OCaml",
+        2.0,
+    ),
+    # `++`/`--` statements (Octave has them, so MATLAB is not penalised)
+    (
+        r"^\s*((\+\+|--)[A-Za-z_]\w*|[A-Za-z_]\w*(\+\+|--))\s*;",
+        _F,
+        "Rust Python Ruby Swift Scala Lua Julia Haskell Elixir Erlang F# OCaml R",
+        2.0,
+    ),
+    # Lua's io library: Julia opens files with open(), R and MATLAB with file()/fopen()
+    (r"\bio\.(open|input|output|lines)\(", 0, "Julia R MATLAB", 1.5),
+]
+_CONTRA = [(re.compile(p, f), langs.split(), pen) for p, f, langs, pen in _CONTRA_SRC]
+
 # TypeScript-only syntax lives next to the features: build.py uses it to drop training windows
 # that are plain JavaScript labelled TypeScript.
 _TS_ONLY = TS_ONLY
@@ -453,6 +518,7 @@ _FSHARP_IN_ML = [
     re.compile(r"^\s*//", re.M),
     re.compile(r"^\s*elif\s", re.M),
     re.compile(r"\b[a-z]\w*\.[A-Z][a-z]\w*\b"),
+    re.compile(r"\bSystem\.[A-Z][a-z]\w*\b"),
 ]
 
 
@@ -537,6 +603,10 @@ def rule_boosts(text: str, *, ts_absent_penalty: float = TS_ABSENT_PENALTY) -> d
     for rx, lang, boost in _RULES:
         if rx.search(sample):
             boosts[lang] = boosts.get(lang, 0.0) + boost
+    for rx, langs, penalty in _CONTRA:
+        if rx.search(sample):
+            for lang in langs:
+                boosts[lang] = boosts.get(lang, 0.0) - penalty
     if _json_like(sample):
         boosts["JSON"] = boosts.get("JSON", 0.0) + 5.0
     if _TS_ONLY.search(sample):

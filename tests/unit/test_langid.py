@@ -293,6 +293,8 @@ def test_idiom_markers_favour_the_right_language(text: str, winner: str, losers:
         ("if (!int.TryParse(text, out int value))\n{\n    return -1;\n}\n", "C#", ("Java", "C")),
         # C++: the <cstdio> headers and constexpr
         ("#include <cstdlib>\nconstexpr int limit = 10;\n", "C++", ("C",)),
+        # C++: type deduction in a condition or loop header
+        ("if (auto it = cache.find(key); it != cache.end()) {\n    use(it);\n}\n", "C++", ("C",)),
         # Julia: parse(Int, ...) and ARGS
         ("n = parse(Int, ARGS[1])\nprintln(n * 2)\n", "Julia", ("Lua", "Ruby", "Scala")),
         # Makefile functions
@@ -347,6 +349,9 @@ def test_ml_let_only_counts_without_brace_blocks():
     swift = "let items = [1, 2, 3]\n// sum them\nfor i in items {\n    print(i)\n}\n"
     assert rule_boosts(fsharp)["F#"] > 2
     assert "F#" not in rule_boosts(swift)
+    # .NET namespaces in ML-style code are F#
+    dotnet = 'let s = "hi" in System.Console.WriteLine(s)\n'
+    assert rule_boosts(dotnet)["F#"] > rule_boosts(dotnet).get("OCaml", 0.0)
 
 
 def test_identifier_mask_keeps_vocabulary_and_shapes_the_rest():
@@ -359,3 +364,73 @@ def test_identifier_mask_keeps_vocabulary_and_shapes_the_rest():
     shipped = vocabulary()
     if shipped is not None:  # the shipped model masks: keywords and builtins must be kept
         assert {"def", "function", "println", "console", "elsif", "fn"} <= shipped
+
+
+@pytest.mark.parametrize(
+    ("text", "penalised", "kept"),
+    [
+        # `function name(`: no such keyword in the C family or Java
+        (
+            "function clamp(v, lo, hi) {\n  return Math.min(Math.max(v, lo), hi);\n}\n",
+            ("C", "Java"),
+            ("JavaScript", "PHP", "Lua"),
+        ),
+        # untyped `let` / `const` / `var` declarations
+        (
+            "  let total = 0;\n  total += size;\n",
+            ("C", "Objective-C", "Java", "PHP"),
+            ("JavaScript", "Swift", "Rust"),
+        ),
+        ("const limit = 10;\n", ("C", "C++", "Java"), ("JavaScript", "Go", "Zig")),
+        (
+            "var seen = map[string]bool{}\n",
+            ("C++", "Rust", "PHP"),
+            ("Go", "JavaScript", "Zig", "Java"),
+        ),
+        # sigil variables
+        (
+            "$half = intdiv($count, 2);\n",
+            ("C", "Go", "Zig", "Python"),
+            ("PHP", "Perl", "PowerShell", "JavaScript"),
+        ),
+        # a typed C-style loop counter
+        (
+            "for (int j = 0; j < n; j++)\n    sum += j;\n",
+            ("PHP", "JavaScript", "Kotlin"),
+            ("C", "Java", "C#", "Dart", "Groovy"),
+        ),
+        # a bare printf call
+        (
+            '    printf("%d\\n", best);\n',
+            ("Java", "JavaScript", "Python"),
+            ("C", "PHP", "Groovy", "Ruby"),
+        ),
+        # bracket-indexed assignment: Scala writes arr(j + 1) = arr(j)
+        ("    arr[j + 1] = arr[j]\n", ("Scala", "Haskell"), ("Kotlin", "Python", "Swift")),
+        # ++/-- statements
+        (
+            "    --hi;\n    lo++;\n",
+            ("Rust", "Python", "Swift"),
+            ("C++", "Java", "JavaScript", "MATLAB"),
+        ),
+        # Lua's io library
+        ('local f = io.open(path, "r")\n', ("Julia",), ("Lua", "Python")),
+    ],
+)
+def test_constructs_a_language_does_not_have(
+    text: str, penalised: tuple[str, ...], kept: tuple[str, ...]
+):
+    boosts = rule_boosts(text)
+    for lang in penalised:
+        assert boosts.get(lang, 0.0) < 0, lang
+    for lang in kept:
+        assert boosts.get(lang, 0.0) >= 0, lang
+
+
+def test_c_grammar_accepting_a_javascript_function_does_not_make_it_c():
+    # tree-sitter's C grammar reads `function clamp(v, lo, hi) {` as an old-style declaration
+    text = (
+        "function clamp(v, lo, hi) {\n  if (v < lo) return lo;\n"
+        "  if (v > hi) return hi;\n  return v;\n}\n"
+    )
+    assert identify(text).language == "javascript"
