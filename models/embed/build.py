@@ -517,6 +517,43 @@ def batches_for_epoch(
     return [b for b in batches if len(b) >= 8]
 
 
+def mine_hard_negatives(
+    model: BagModel,
+    train_q: list[list[int]],
+    train_d: list[list[int]],
+    packages: list[str],
+    top: int,
+    rng: random.Random,
+) -> list[int]:
+    """For each pair, one of the `top` documents of its own package that the current model
+    ranks highest for its query (not its own document): a near miss to learn from. -1 when the
+    package has a single function."""
+    import torch
+
+    with torch.no_grad():
+        qv = torch.cat(
+            [model.encode(train_q[i : i + 8192], 1) for i in range(0, len(train_q), 8192)]
+        )
+        dv = torch.cat(
+            [model.encode(train_d[i : i + 8192], 0) for i in range(0, len(train_d), 8192)]
+        )
+    by_pkg: dict[str, list[int]] = {}
+    for i, p in enumerate(packages):
+        by_pkg.setdefault(p, []).append(i)
+    hard = [-1] * len(packages)
+    for members in by_pkg.values():
+        if len(members) < 2:
+            continue
+        ids = torch.tensor(members)
+        sims = qv[ids] @ dv[ids].T
+        sims.fill_diagonal_(float("-inf"))
+        k = min(top, len(members) - 1)
+        best = sims.topk(k, dim=1).indices.tolist()
+        for row, cands in zip(members, best, strict=True):
+            hard[row] = members[rng.choice(cands)]
+    return hard
+
+
 def train(
     table: np.ndarray,
     train_pairs: list[dict],
@@ -563,6 +600,11 @@ def train(
             texts, args.keyword_share, seed=SEED + 200 + epoch, question_share=args.question_share
         )
         train_q = tokenize(tokenizer, [preprocess_query(q) for q in texts])
+        hard = (
+            mine_hard_negatives(model, train_q, train_d, packages, args.hard_top, rng)
+            if args.hard_share > 0 and epoch >= args.hard_from
+            else None
+        )
         total, n = 0.0, 0
         for idx in batches_for_epoch(packages, args.batch, args.cluster_share, rng):
             frac = step / max(1, steps)
@@ -572,7 +614,23 @@ def train(
             d = model.encode([train_d[i] for i in idx], 0)
             logits = q @ d.T / args.temperature
             target = torch.arange(len(idx))
-            loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+            if hard is not None:
+                # extra columns: a near miss of the same package for a share of the rows
+                rows = [r for r in range(len(idx)) if hard[idx[r]] >= 0]
+                rows = rows[: int(len(rows) * args.hard_share)]
+                if rows:
+                    neg_ids = [hard[idx[r]] for r in rows]
+                    dh = model.encode([train_d[j] for j in neg_ids], 0)
+                    extra = q @ dh.T / args.temperature
+                    # a negative that is some row's own positive is not a negative for it
+                    own = torch.tensor(idx)[:, None] == torch.tensor(neg_ids)[None, :]
+                    extra = extra.masked_fill(own, float("-inf"))
+                    loss_q = F.cross_entropy(torch.cat([logits, extra], dim=1), target)
+                    loss = (loss_q + F.cross_entropy(logits.T, target)) / 2
+                else:
+                    loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+            else:
+                loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
             for o, _ in groups:
                 o.zero_grad()
             loss.backward()
@@ -619,6 +677,9 @@ def main() -> None:
     ap.add_argument("--cluster-share", type=float, default=0.5)
     ap.add_argument("--question-share", type=float, default=0.0)
     ap.add_argument("--rest-share", type=float, default=0.0)
+    ap.add_argument("--hard-share", type=float, default=0.0, help="rows with a mined negative")
+    ap.add_argument("--hard-top", type=int, default=8, help="pick it among this many near misses")
+    ap.add_argument("--hard-from", type=int, default=2, help="first epoch with mined negatives")
     ap.add_argument("--select", default="score", choices=("score", "score3", "qs_mrr10"))
     ap.add_argument("--symmetric", action="store_true", help="one tower (v1)")
     ap.add_argument("--no-proj", action="store_true", help="no projection matrices")
