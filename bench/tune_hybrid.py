@@ -10,6 +10,7 @@ rewritten the way people search ("how to parse a date string python", build.py's
 
     python bench/tune_hybrid.py [PAIRS] [--packages a,b,c] [--limit 3000]
 
+`--prose W` sets the weight of the snippets' prose vectors (`search/vectors.py`, 0: none).
 Prints each list alone, then MRR@10 over a grid of the neural weight, the neural-alone bar
 (`NEURAL_ALONE`) and the cosine floor (`neural.MIN_SIMILARITY`), through the service's own
 `_blend`; `--check` runs the same on the other held-out packages for the chosen setting.
@@ -34,6 +35,7 @@ import build  # noqa: E402  (models/embed/build.py: the query rewrites; torch is
 
 from pieces_lsp.search import neural as neural_module  # noqa: E402
 from pieces_lsp.search import service as service_module  # noqa: E402
+from pieces_lsp.search import vectors as vectors_module  # noqa: E402
 from pieces_lsp.search.retrievers import Query, Retrieved  # noqa: E402
 
 HELD_OUT = "black,docutils,fsspec,hypothesis,jedi,keras,mpmath,packaging,pandera"
@@ -127,7 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--packages", default=HELD_OUT)
     p.add_argument("--limit", type=int, default=3000)
     p.add_argument("--check", action="store_true", help="score the current constants on CHECK")
+    p.add_argument(
+        "--prose", type=float, default=None, help="try this vectors.PROSE_WEIGHT (0: code only)"
+    )
     args = p.parse_args(argv)
+    if args.prose is not None:
+        vectors_module.PROSE_WEIGHT = args.prose
     rows = held_out(args.pairs, CHECK if args.check else args.packages, args.limit)
     svc, index, data = collect(rows, views_for(rows))
     report(svc, index, data)

@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any
 
 from pieces_lsp.errors import ModelFileError
+from pieces_lsp.search import vectors as vectors_module
 from pieces_lsp.search.errors import SearchUnavailableError
 from pieces_lsp.search.retrievers import Query, Retrieved
 from pieces_lsp.search.vectors import VectorIndex
@@ -68,14 +69,16 @@ class NeuralRetriever:
     def vectors(self, index: SnippetIndex) -> VectorIndex:
         """The vector index in step with `index` (call with the search lock held)."""
         embedder = self.embedder()
-        if self._vectors is None or self._vectors.model_id != embedder.model_id:
-            self._vectors = VectorIndex(embedder.dim, embedder.model_id)
-        model = embedder.model_id
+        # stored vectors are valid for this model and this way of adding prose only
+        model = f"{embedder.model_id}+prose{vectors_module.PROSE_WEIGHT:g}"
+        if self._vectors is None or self._vectors.model_id != model:
+            self._vectors = VectorIndex(embedder.dim, model)
         self._vectors.sync(
             index,
             embedder.embed_documents,
             lambda: self._library.vectors(model),
             lambda rows: self._store(model, rows),
+            embed_prose=embedder.embed_queries,
         )
         return self._vectors
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pieces_lsp.search.docset import as_array
+from pieces_lsp.search.prose import prose
 
 if TYPE_CHECKING:
     from pieces_lsp.search.index import IndexedDoc, SnippetIndex
@@ -27,11 +28,36 @@ MAX_EMBED_CHARS = 4000
 100 KB snippet whose tail would be thrown away."""
 
 
+PROSE_WEIGHT = 0.5
+"""Weight of the query-tower vector of a snippet's prose (docstrings, comments, defined names;
+`search/prose.py`) added to the code-tower vector of its whole text before normalising. Chosen
+with `bench/tune_hybrid.py` on held-out training pairs."""
+
+
 def embedding_text(doc: IndexedDoc) -> str:
     """What a snippet is found by: its words first (title, description, tags), then its code."""
     s = doc.snippet
     head = "\n".join(p for p in (s.title, s.description, " ".join(s.tags)) if p)
     return f"{head}\n{s.content}"[:MAX_EMBED_CHARS]
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+def _with_prose(
+    vectors: np.ndarray, contents: list[str], embed_prose: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
+    """Each code vector plus PROSE_WEIGHT x its snippet's prose vector (both unit length);
+    `_put` normalises the sum. A snippet without prose keeps its code vector."""
+    out = _unit(np.asarray(vectors, dtype=np.float32))
+    texts = [prose(c) for c in contents]
+    have = [i for i, t in enumerate(texts) if t]
+    if have and PROSE_WEIGHT > 0:
+        extra = _unit(np.asarray(embed_prose([texts[i] for i in have]), dtype=np.float32))
+        out[have] += PROSE_WEIGHT * extra
+    return out
 
 
 def _grown(array: np.ndarray, size: int) -> np.ndarray:
@@ -75,6 +101,7 @@ class VectorIndex:
         embed: Callable[[list[str]], np.ndarray],
         load: Callable[[], Iterable[tuple[str, str, bytes]]],
         store: Callable[[list[tuple[str, str, bytes]]], object],
+        embed_prose: Callable[[list[str]], np.ndarray] | None = None,
     ) -> int:
         """Follow the search index; returns how many snippets had to be embedded. A no-op while
         the index is at the library snapshot it was last followed at.
@@ -127,6 +154,8 @@ class VectorIndex:
         for start in range(0, len(missing), EMBED_BATCH):
             chunk = missing[start : start + EMBED_BATCH]
             vectors = embed([embedding_text(d) for d, _ in chunk])
+            if embed_prose is not None:
+                vectors = _with_prose(vectors, [d.snippet.content for d, _ in chunk], embed_prose)
             rows = []
             for (doc, key), vec in zip(chunk, vectors, strict=True):
                 self._put(doc.num, key, vec)
