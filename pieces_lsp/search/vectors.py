@@ -46,13 +46,19 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1.0)
 
 
+def prose_text(doc: IndexedDoc) -> str:
+    """A snippet's words for people: its title (the user's own words when they gave one), then
+    the prose of its code."""
+    s = doc.snippet
+    return "\n".join(p for p in (s.title, prose(s.content)) if p)
+
+
 def _with_prose(
-    vectors: np.ndarray, contents: list[str], embed_prose: Callable[[list[str]], np.ndarray]
+    vectors: np.ndarray, texts: list[str], embed_prose: Callable[[list[str]], np.ndarray]
 ) -> np.ndarray:
     """Each code vector plus PROSE_WEIGHT x its snippet's prose vector (both unit length);
     `_put` normalises the sum. A snippet without prose keeps its code vector."""
     out = _unit(np.asarray(vectors, dtype=np.float32))
-    texts = [prose(c) for c in contents]
     have = [i for i, t in enumerate(texts) if t]
     if have and PROSE_WEIGHT > 0:
         extra = _unit(np.asarray(embed_prose([texts[i] for i in have]), dtype=np.float32))
@@ -155,7 +161,7 @@ class VectorIndex:
             chunk = missing[start : start + EMBED_BATCH]
             vectors = embed([embedding_text(d) for d, _ in chunk])
             if embed_prose is not None:
-                vectors = _with_prose(vectors, [d.snippet.content for d, _ in chunk], embed_prose)
+                vectors = _with_prose(vectors, [prose_text(d) for d, _ in chunk], embed_prose)
             rows = []
             for (doc, key), vec in zip(chunk, vectors, strict=True):
                 self._put(doc.num, key, vec)

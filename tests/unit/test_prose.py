@@ -88,3 +88,15 @@ def test_vectors_add_the_prose_vector_of_the_query_tower() -> None:
     assert np.allclose(with_prose, want)
     assert np.allclose(without, e1)
     assert prose_seen == [prose(PY)]  # only the snippet that has prose
+
+
+def test_a_title_is_prose_too() -> None:
+    """A user's own title joins the prose vector: a retitled snippet is found by meaning."""
+    index = SnippetIndex()
+    titled = Snippet.from_dict(
+        {"id": str(uuid.UUID(int=3)), "content": "x = 1\n", "title": "Download a manifest"}
+    )
+    index.sync("t0", [titled])
+    doc = index.by_id(titled.id)
+    assert doc is not None
+    assert vectors_module.prose_text(doc) == "Download a manifest"
