@@ -19,10 +19,19 @@ class SnippetCache:
         self.by_hash: dict[str, str] = {}
         self.library_id: str | None = None
         self.seq: int = -1
+        self.rev: int = 0
+        """Counts every change of the contents, our own writes included: `seq` only advances
+        when nothing of other processes was missed, so it cannot tell indexes to catch up."""
 
     @property
     def token(self) -> str | None:
+        """The file generation this cache has caught up with (compared with the file's)."""
         return None if self.library_id is None else f"{self.library_id}:{self.seq}"
+
+    @property
+    def view_token(self) -> str | None:
+        """Changes whenever the contents do: what indexes built on the cache follow."""
+        return None if self.library_id is None else f"{self.library_id}:{self.seq}:{self.rev}"
 
     def reset(self, library_id: str, seq: int, items: Iterable[Snippet]) -> None:
         self.by_id = {}
@@ -51,6 +60,7 @@ class SnippetCache:
             self.seq = seq
 
     def _put(self, s: Snippet) -> None:
+        self.rev += 1
         old = self.by_id.get(s.id)
         if old is not None and self.by_hash.get(old.content_hash) == s.id:
             del self.by_hash[old.content_hash]
@@ -58,6 +68,7 @@ class SnippetCache:
         self.by_hash[s.content_hash] = s.id
 
     def _drop(self, sid: str) -> None:
+        self.rev += 1
         old = self.by_id.pop(sid, None)
         if old is not None and self.by_hash.get(old.content_hash) == sid:
             del self.by_hash[old.content_hash]

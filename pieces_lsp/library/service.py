@@ -443,7 +443,7 @@ class LibraryService:
         rebuild or update them when the token moves."""
         cache = self._fresh()
         with self._cache_lock:
-            return cache.token, list(cache.by_id.values())
+            return cache.view_token, list(cache.by_id.values())
 
     def vectors(self, model: str) -> list[tuple[str, str, bytes]]:
         """Stored search vectors made by `model` (derived data: not part of the snippet cache

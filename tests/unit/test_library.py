@@ -220,3 +220,22 @@ def test_library_sql_cannot_reach_files_or_extensions(library):
         ):
             with pytest.raises(duckdb.Error):
                 conn.execute(sql)
+
+
+def test_own_writes_move_the_view_token_even_when_the_generation_cannot() -> None:
+    """A save whose sequence is not the cache's next one (another window wrote in between and
+    the lock is busy, so the cache cannot catch up yet) still changes what indexes follow:
+    the search index must see our own snippet at once (seen as a race in CI)."""
+    from pieces_lsp.library.cache import SnippetCache
+
+    cache = SnippetCache()
+    cache.reset("lib", 3, [])
+    before_token, before_view = cache.token, cache.view_token
+    from pieces_lsp.model import utcnow
+
+    now = utcnow()
+    s = Snippet("a", "t", "x = 1\n", "python", "h", created_at=now, updated_at=now)
+    cache.put_own(s, 5)  # seq 4 was another window's: not caught up yet
+    assert cache.token == before_token  # the generation stays: a refresh must still happen
+    assert cache.view_token != before_view
+    assert "a" in cache.by_id
