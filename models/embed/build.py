@@ -50,6 +50,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -554,6 +555,29 @@ def mine_hard_negatives(
     return hard
 
 
+def _hard_columns(
+    model: BagModel,
+    q: Any,
+    idx: list[int],
+    hard: list[int],
+    train_d: list[list[int]],
+    args: argparse.Namespace,
+) -> Any:
+    """Extra logit columns for the query side: a mined near miss for a share of the batch's
+    rows (None when no row has one). A negative that is some row's own positive is masked
+    for that row."""
+    import torch
+
+    rows = [r for r in range(len(idx)) if hard[idx[r]] >= 0]
+    rows = rows[: int(len(rows) * args.hard_share)]
+    if not rows:
+        return None
+    neg_ids = [hard[idx[r]] for r in rows]
+    extra = q @ model.encode([train_d[j] for j in neg_ids], 0).T / args.temperature
+    own = torch.tensor(idx)[:, None] == torch.tensor(neg_ids)[None, :]
+    return extra.masked_fill(own, float("-inf"))
+
+
 def train(
     table: np.ndarray,
     train_pairs: list[dict],
@@ -614,23 +638,12 @@ def train(
             d = model.encode([train_d[i] for i in idx], 0)
             logits = q @ d.T / args.temperature
             target = torch.arange(len(idx))
+            q_logits = logits
             if hard is not None:
-                # extra columns: a near miss of the same package for a share of the rows
-                rows = [r for r in range(len(idx)) if hard[idx[r]] >= 0]
-                rows = rows[: int(len(rows) * args.hard_share)]
-                if rows:
-                    neg_ids = [hard[idx[r]] for r in rows]
-                    dh = model.encode([train_d[j] for j in neg_ids], 0)
-                    extra = q @ dh.T / args.temperature
-                    # a negative that is some row's own positive is not a negative for it
-                    own = torch.tensor(idx)[:, None] == torch.tensor(neg_ids)[None, :]
-                    extra = extra.masked_fill(own, float("-inf"))
-                    loss_q = F.cross_entropy(torch.cat([logits, extra], dim=1), target)
-                    loss = (loss_q + F.cross_entropy(logits.T, target)) / 2
-                else:
-                    loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
-            else:
-                loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+                extra = _hard_columns(model, q, idx, hard, train_d, args)
+                if extra is not None:
+                    q_logits = torch.cat([logits, extra], dim=1)
+            loss = (F.cross_entropy(q_logits, target) + F.cross_entropy(logits.T, target)) / 2
             for o, _ in groups:
                 o.zero_grad()
             loss.backward()
