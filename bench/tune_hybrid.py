@@ -42,6 +42,7 @@ HELD_OUT = "black,docutils,fsspec,hypothesis,jedi,keras,mpmath,packaging,pandera
 CHECK = "pdfminer_six,petl,pillow,pip,pydantic,sanic,sphinx,tornado,traitlets,typer,urllib3"
 
 Lists = list[tuple[Retrieved, ...]]
+FLOOR = neural_module.MIN_SIMILARITY  # the shipped floor (collect() lowers it to see all)
 
 
 def held_out(path: str, packages: str, limit: int, seed: int = 7) -> list[dict]:
@@ -121,6 +122,29 @@ def report(svc, index, data: dict[str, list]) -> None:
     if unrelated:
         pct = [unrelated[int(len(unrelated) * q)] for q in (0.5, 0.9, 0.99)]
         print("unrelated top-100 cosines p50/p90/p99: " + " / ".join(f"{x:.3f}" for x in pct))
+    cosine_spread(svc, index, data["questions"])
+
+
+def cosine_spread(svc, index, got: list) -> None:
+    """How every query scores against every snippet, right answers apart: the figures behind
+    `neural.MIN_SIMILARITY` (what an unrelated pair scores, what a right answer scores)."""
+    neural = svc._retrievers["neural"]
+    with svc._lock:
+        vectors = neural.vectors(index)
+    queries = neural.embedder().embed_queries([parsed.raw for parsed, _, _ in got])
+    right, unrelated = [], []
+    for q, (_, _, r) in zip(queries, got, strict=True):
+        for doc, score in vectors.top(q, len(vectors)):
+            (right if doc in r else unrelated).append(score)
+    right.sort()
+    unrelated.sort()
+    pct = [unrelated[int(len(unrelated) * q)] for q in (0.5, 0.9, 0.99)]
+    print("all unrelated pairs p50/p90/p99: " + " / ".join(f"{x:.3f}" for x in pct))
+    below = sum(1 for x in unrelated if x < FLOOR) / len(unrelated)
+    print(f"unrelated pairs below the floor ({FLOOR}): {below:.3f}")
+    if right:
+        median, p10 = right[len(right) // 2], right[len(right) // 10]
+        print(f"right answers: median {median:.3f}, p10 {p10:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:

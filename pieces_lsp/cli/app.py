@@ -321,7 +321,7 @@ def cmd_search(services: Services, ns: argparse.Namespace) -> int:
         limit=ns.limit,
         mode=ns.mode,
         language=ns.language,
-        tags=[ns.tag] if ns.tag else None,
+        tags=ns.tag or None,
     )
     if ns.json:
         emit_json({"results": [h.to_dict() for h in hits]})

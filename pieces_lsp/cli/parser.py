@@ -83,12 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
 
-    p = cmd("search", "find snippets by what they do (ranked full-text and fuzzy search)")
+    p = cmd(
+        "search",
+        "find snippets by what they do, in any words (meaning, full text and fuzzy names, blended)",
+    )
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--mode", default="hybrid", choices=["hybrid", "fulltext", "fuzzy", "neural"])
-    p.add_argument("--language")
-    p.add_argument("--tag")
+    p.add_argument(
+        "--mode",
+        default="hybrid",
+        choices=["hybrid", "fulltext", "fuzzy", "neural"],
+        help="hybrid (default) blends the other three: neural = by meaning, fulltext = by "
+        "words, fuzzy = names and tags with typos",
+    )
+    p.add_argument("--language", help="only snippets in this language id (python, typescript)")
+    p.add_argument(
+        "--tag", action="append", help="only snippets with this tag (repeat: all are required)"
+    )
     p.add_argument("--json", action="store_true")
 
     p = cmd("list", "list snippets, newest first")

@@ -77,6 +77,10 @@ def test_save_range_list_show_search_delete(home: Path, src: Path):
     assert run_cli(home, "search", "settngs").returncode == 0  # typo-tolerant, human table
     neural = _json(run_cli(home, "search", "split a settings line", "--mode", "neural", "--json"))
     assert all("neural" in r["signals"] for r in neural["results"])
+    tagged = _json(run_cli(home, "search", "partition", "--tag", "config", "--json"))
+    assert [r["id"] for r in tagged["results"]] == [saved["id"]]  # only the tagged snippet
+    both = run_cli(home, "search", "partition", "--tag", "nosuch", "--tag", "config", "--json")
+    assert _json(both)["results"] == []  # every --tag is required
 
     assert run_cli(home, "delete", saved["id"][:8]).returncode == 0
     assert _json(run_cli(home, "stats", "--json"))["snippets"] == 1
