@@ -273,7 +273,8 @@ class SnippetDraft:
     tags: list[str] = field(default_factory=list)
     source: Source = field(default_factory=Source)
     workspace: str | None = None
-    """The editor's workspace folder, where related-link lookup may read node_modules."""
+    """The editor's workspace folder: related-link lookup may read its node_modules, and the
+    project manifests between the snippet's file and it name the project's frameworks."""
 
 
 @dataclass(slots=True)

@@ -93,6 +93,8 @@ class Framework:
     threshold: float
     builds_on: tuple[str, ...]
     rules: tuple[Rule, ...] = field(default=())
+    packages: tuple[str, ...] = ()
+    """Dependency names in project manifests that differ from the imports (`analysis/project`)."""
 
     def imported(self, modules: list[str]) -> bool:
         for module in modules:
@@ -186,6 +188,7 @@ def _table() -> Table:
                 threshold=float(spec.get("threshold", default_threshold)),
                 builds_on=tuple(spec.get("builds_on", [])),
                 rules=tuple(rules),
+                packages=tuple(spec.get("packages", [])),
             )
         )
     by_language: dict[str, list[Framework]] = {}
@@ -424,6 +427,11 @@ def display_name(framework_id: str) -> str:
     """Human name for an id ("fastapi" -> "FastAPI"); unknown ids are returned unchanged."""
     fw = _table().by_id.get(framework_id)
     return fw.name if fw is not None else framework_id
+
+
+def entries(language: str) -> tuple[Framework, ...]:
+    """The table's entries that apply to `language`, in table order."""
+    return _table().by_language.get(language, ())
 
 
 def known() -> list[str]:

@@ -62,6 +62,7 @@ class Analysis:
     kind: str = "code"
     code_share: float = 1.0
     frameworks: list[str] = field(default_factory=list)
+    project_frameworks: list[str] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)
     title: str = ""
     description: str = ""
@@ -81,6 +82,7 @@ class Analysis:
             "kind": self.kind,
             "code_share": round(self.code_share, 4),
             "frameworks": list(self.frameworks),
+            "project_frameworks": list(self.project_frameworks),
             "imports": list(self.imports),
             "title": self.title,
             "description": self.description,
@@ -102,6 +104,7 @@ class Analysis:
             kind=str(d.get("kind", "code")),
             code_share=float(d.get("code_share", 1.0)),
             frameworks=[str(x) for x in d.get("frameworks", [])],
+            project_frameworks=[str(x) for x in d.get("project_frameworks", [])],
             imports=[str(x) for x in d.get("imports", [])],
             title=str(d.get("title", "")),
             description=str(d.get("description", "")),
@@ -148,6 +151,7 @@ def analyze(
         langid,
         links,
         parsing,
+        project,
         related,
         tags,
         template,
@@ -195,6 +199,16 @@ def analyze(
         lambda: frameworks.detect(text, lang, parsed=parsed, imported=out.imports),
         [],
     )
+    # What the project declares, apart from what the code shows: tags only, not the description.
+    ws = Path(workspace) if workspace else None
+    out.project_frameworks = _guard(
+        out,
+        "project",
+        lambda: [
+            f for f in project.project_frameworks(filename, ws, lang) if f not in out.frameworks
+        ],
+        [],
+    )
     titled = _guard(
         out,
         "describe",
@@ -208,11 +222,16 @@ def analyze(
     out.tags = _guard(
         out,
         "tags",
-        lambda: tags.tags(text, lang, parsed, frameworks=out.frameworks, imports=out.imports),
+        lambda: tags.tags(
+            text,
+            lang,
+            parsed,
+            frameworks=[*out.frameworks, *out.project_frameworks],
+            imports=out.imports,
+        ),
         [],
     )
     out.links = _guard(out, "links", lambda: links.extract_links(text), [])
-    ws = Path(workspace) if workspace else None
     out.related_links = _guard(
         out,
         "related_links",

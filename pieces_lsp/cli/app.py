@@ -132,9 +132,11 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
             language=ns.language,
             tags=ns.tags,
             source=source,
+            workspace=str(Path.cwd()),
         )
     )
     s = result.snippet
+    project = result.analysis.project_frameworks if result.analysis is not None else []
     alike = []
     # A CLI process has no search index yet: building one costs ~0.2 s per 1,000 snippets, so
     # a save into a large library skips the "already saved something like this" check (the
@@ -152,6 +154,7 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
             | {
                 "created": result.created,
                 "suggested_tags": result.suggested_tags,
+                "project_frameworks": project,
                 "similar": [h.to_dict() for h in alike],
             }
         )
@@ -160,7 +163,9 @@ def cmd_save(services: Services, ns: argparse.Namespace) -> int:
 
         verb = "saved" if result.created else "already saved"
         print(f"{verb}: {s.id[:8]}")
-        show_enrichment(s.to_dict() | {"suggested_tags": result.suggested_tags})
+        show_enrichment(
+            s.to_dict() | {"suggested_tags": result.suggested_tags, "project_frameworks": project}
+        )
         for h in alike:
             what = "near-duplicate of" if h.near_duplicate else f"like ({h.score:.2f})"
             print(f"you already saved something like this: {what} {h.id[:8]} {h.title}")
@@ -182,7 +187,7 @@ def cmd_analyze(services: Services, ns: argparse.Namespace) -> int:
             content = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise UserError(f"{path} is not UTF-8 text") from None
-        filename = path.name
+        filename = str(path.resolve())  # its name says the language, its folder the project
     content = validate_content(content)
     result = services.enricher.enrich(
         content, language=ns.language, uri=filename, workspace=str(Path.cwd())

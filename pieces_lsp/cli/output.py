@@ -65,6 +65,8 @@ def show_enrichment(d: dict[str, Any]) -> None:
         ("tags", ", ".join(d.get("tags") or [])),
         ("description", d.get("description") or ""),
     ]
+    if d.get("project_frameworks"):
+        rows.insert(4, ("project", ", ".join(d["project_frameworks"])))
     if d.get("suggested_tags"):
         rows.append(("suggested", ", ".join(d["suggested_tags"])))
     for url in d.get("links") or []:

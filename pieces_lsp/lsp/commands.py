@@ -62,6 +62,7 @@ def register(server: PiecesServer) -> None:
                 "language_source": a.language_source,
                 "code_share": round(a.code_share, 4),
                 "imports": a.imports,
+                "project_frameworks": a.project_frameworks,
                 "elapsed_ms": round(a.elapsed_ms, 2),
                 "degraded": a.failed,
             }

@@ -209,3 +209,17 @@ def test_server_mode_hint_on_a_terminal(home: Path):
         proc.wait()
         os.close(master)
         os.close(slave)
+
+
+def test_analyze_and_save_name_the_framework_the_project_declares(home: Path):
+    shop = home / "shop"
+    (shop / "app").mkdir(parents=True)
+    (shop / "requirements.txt").write_text("Django>=5.0  # web\npytest\n")
+    view = shop / "app" / "helpers.py"
+    view.write_text(SOURCE)
+    analyzed = _json(run_cli(home, "analyze", str(view), "--json"))
+    assert analyzed["frameworks"] == [] and analyzed["project_frameworks"] == ["django"]
+    human = run_cli(home, "analyze", str(view))
+    assert human.returncode == 0 and "project" in human.stdout and "django" in human.stdout
+    saved = _json(run_cli(home, "save", str(view), "--json"))
+    assert saved["project_frameworks"] == ["django"] and "django" in saved["tags"]

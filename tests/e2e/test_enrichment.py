@@ -12,7 +12,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.conftest import run_cli
 from tests.e2e.session import cmd, start
@@ -52,9 +52,40 @@ TOKEN = "ghp_" + "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa"
 LEAKY = f'import os\n\nGITHUB_TOKEN = "{TOKEN}"\nprint(os.getcwd())\n'
 
 
+BEAN = "public class PersonForm {\n    private String name;\n    private int age;\n}\n"
+SPRING_POM = """\
+<project>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+  </parent>
+</project>
+"""
+
+
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     await start(lsp_client, tmp_path, "enrich")
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def in_project(lsp_client: LanguageClient, tmp_path: Path):
+    """A session whose workspace is a Spring project (`tmp_path / "shop"`)."""
+    ws = tmp_path / "shop"
+    (ws / "src").mkdir(parents=True)
+    (ws / "pom.xml").write_text(SPRING_POM, encoding="utf-8")
+    (ws / "src" / "PersonForm.java").write_text(BEAN, encoding="utf-8")
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            process_id=None,
+            root_uri=ws.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=ws.as_uri(), name="shop")],
+            initialization_options={"home": str(tmp_path / "home"), "profile": "project"},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -198,3 +229,26 @@ async def test_analyze_a_selection_of_an_open_document(client: LanguageClient, t
     with pytest.raises(JsonRpcException) as err:
         await cmd(client, "pieces.analyze", {"languageId": "python"})
     assert err.value.code == -32602 and "content" in err.value.message
+
+
+async def test_a_snippet_is_tagged_with_the_framework_its_project_declares(
+    in_project: LanguageClient, tmp_path: Path
+):
+    lsp_client = in_project
+    uri = (tmp_path / "shop" / "src" / "PersonForm.java").as_uri()
+    preview = await cmd(lsp_client, "pieces.analyze", {"content": BEAN, "filename": uri})
+    assert preview["frameworks"] == []  # the code itself shows no framework
+    assert preview["project_frameworks"] == ["spring"]  # its project's pom.xml does
+    assert "spring" in preview["tags"]
+    saved = await cmd(lsp_client, "pieces.snippet.save", {"uri": uri})
+    assert saved["enrichment"]["project_frameworks"] == ["spring"]
+    assert "spring" in saved["tags"] and saved["frameworks"] == []
+    found = await cmd(lsp_client, "pieces.search", {"query": "person form", "tags": ["spring"]})
+    assert [r["id"] for r in found["results"]] == [saved["id"]]
+    # text with no file (a paste): the workspace's project, for code of its ecosystem only
+    pasted = await cmd(lsp_client, "pieces.analyze", {"content": BEAN, "languageId": "java"})
+    assert pasted["project_frameworks"] == ["spring"]
+    script = await cmd(
+        lsp_client, "pieces.analyze", {"content": "print(1)\n", "languageId": "python"}
+    )
+    assert script["project_frameworks"] == [] and "spring" not in script["tags"]
