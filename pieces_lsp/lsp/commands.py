@@ -46,6 +46,7 @@ def register(server: PiecesServer) -> None:
         extra: dict[str, Any] = {
             "created": result.created,
             "suggested_tags": result.suggested_tags,
+            "project_frameworks": result.analysis.project_frameworks if result.analysis else [],
             "similar": [],
         }
         if result.created:
@@ -62,7 +63,6 @@ def register(server: PiecesServer) -> None:
                 "language_source": a.language_source,
                 "code_share": round(a.code_share, 4),
                 "imports": a.imports,
-                "project_frameworks": a.project_frameworks,
                 "elapsed_ms": round(a.elapsed_ms, 2),
                 "degraded": a.failed,
             }

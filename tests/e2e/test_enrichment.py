@@ -241,7 +241,7 @@ async def test_a_snippet_is_tagged_with_the_framework_its_project_declares(
     assert preview["project_frameworks"] == ["spring"]  # its project's pom.xml does
     assert "spring" in preview["tags"]
     saved = await cmd(lsp_client, "pieces.snippet.save", {"uri": uri})
-    assert saved["enrichment"]["project_frameworks"] == ["spring"]
+    assert saved["project_frameworks"] == ["spring"]
     assert "spring" in saved["tags"] and saved["frameworks"] == []
     found = await cmd(lsp_client, "pieces.search", {"query": "person form", "tags": ["spring"]})
     assert [r["id"] for r in found["results"]] == [saved["id"]]
