@@ -62,11 +62,10 @@ def show_enrichment(d: dict[str, Any]) -> None:
         ("language", d.get("language") or ""),
         ("kind", d.get("kind") or ""),
         ("frameworks", ", ".join(d.get("frameworks") or []) or "none"),
-        ("tags", ", ".join(d.get("tags") or [])),
-        ("description", d.get("description") or ""),
     ]
     if d.get("project_frameworks"):
-        rows.insert(4, ("project", ", ".join(d["project_frameworks"])))
+        rows.append(("project", ", ".join(d["project_frameworks"])))
+    rows += [("tags", ", ".join(d.get("tags") or [])), ("description", d.get("description") or "")]
     if d.get("suggested_tags"):
         rows.append(("suggested", ", ".join(d["suggested_tags"])))
     for url in d.get("links") or []:
