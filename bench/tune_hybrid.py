@@ -11,6 +11,8 @@ rewritten the way people search ("how to parse a date string python", build.py's
     python bench/tune_hybrid.py [PAIRS] [--packages a,b,c] [--limit 3000]
 
 `--prose W` sets the weight of the snippets' prose vectors (`search/vectors.py`, 0: none).
+`--rerank` prints, instead of the blend grid, a grid of the token-matching re-rank
+(`search/rerank.py`: depth and weight, with three neural weights).
 Prints each list alone, then MRR@10 over a grid of the neural weight, the neural-alone bar
 (`NEURAL_ALONE`) and the cosine floor (`neural.MIN_SIMILARITY`), through the service's own
 `_blend`; `--check` runs the same on the other held-out packages for the chosen setting.
@@ -34,6 +36,7 @@ import bench_search as b  # noqa: E402
 import build  # noqa: E402  (models/embed/build.py: the query rewrites; torch is not imported)
 
 from pieces_lsp.search import neural as neural_module  # noqa: E402
+from pieces_lsp.search import rerank as rerank_module  # noqa: E402
 from pieces_lsp.search import service as service_module  # noqa: E402
 from pieces_lsp.search import vectors as vectors_module  # noqa: E402
 from pieces_lsp.search.retrievers import Query, Retrieved  # noqa: E402
@@ -101,6 +104,37 @@ def hybrid(svc, index, data, weight: float, alone: float, floor: float, fuzzy: f
     return mrr(ranked)
 
 
+def reranked(svc, index, data, weight: float, depth: int, token_weight: float) -> float:
+    """MRR@10 of the blend (shipped constants but this neural weight) with its head re-ranked
+    by token matching (`search/rerank.py`) at this depth and weight."""
+    svc._hybrid_weights = {**service_module.HYBRID_WEIGHTS, "neural": weight}
+    neural = svc._retrievers["neural"]
+    ranked = []
+    for parsed, (ft, fz, nn), right in data:
+        nn = Retrieved(nn.name, [(d, s) for d, s in nn.ranking if s >= FLOOR])
+        blend = svc._blend(index, parsed, [ft, fz, nn])
+        got, _ = rerank_module.rerank(
+            blend,
+            lambda nums, p=parsed: neural.token_matches(index, p.raw, nums),
+            depth=depth,
+            weight=token_weight,
+        )
+        ranked.append((got, right))
+    return mrr(ranked)
+
+
+def rerank_grid(svc, index, data: dict[str, list]) -> None:
+    print("| neural weight | depth | token-match weight | " + " | ".join(data) + " | mean |")
+    print("|---|---|---|" + "---|" * (len(data) + 1))
+    for weight, depth, tw in itertools.chain(
+        [(service_module.HYBRID_WEIGHTS["neural"], 30, 0.0)],
+        itertools.product((1.0, 1.5, 2.0, 3.0), (30, 50), (0.3, 0.5, 0.75, 1.0)),
+    ):
+        scores = [reranked(svc, index, data[v], weight, depth, tw) for v in data]
+        cells = " | ".join(f"{x:.4f}" for x in scores)
+        print(f"| {weight} | {depth} | {tw} | {cells} | {sum(scores) / len(scores):.4f} |")
+
+
 def views_for(rows: list[dict]) -> dict[str, list[str]]:
     summaries = [r["query"] for r in rows]
     return {
@@ -156,12 +190,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--prose", type=float, default=None, help="try this vectors.PROSE_WEIGHT (0: code only)"
     )
+    p.add_argument(
+        "--rerank", action="store_true", help="grid of the token-matching re-rank instead"
+    )
     args = p.parse_args(argv)
     if args.prose is not None:
         vectors_module.PROSE_WEIGHT = args.prose
     rows = held_out(args.pairs, CHECK if args.check else args.packages, args.limit)
     svc, index, data = collect(rows, views_for(rows))
     report(svc, index, data)
+    if args.rerank:
+        rerank_grid(svc, index, data)
+        return 0
     current = (
         service_module.HYBRID_WEIGHTS["neural"],
         service_module.NEURAL_ALONE,

@@ -154,7 +154,12 @@ def export_onnx(table: np.ndarray, weights: np.ndarray, projs: np.ndarray, path:
             helper.make_tensor_value_info("attention_mask", TensorProto.FLOAT, ["batch", "tokens"]),
             helper.make_tensor_value_info("is_query", TensorProto.INT64, []),
         ],
-        [helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", dim])],
+        [
+            helper.make_tensor_value_info("embeddings", TensorProto.FLOAT, ["batch", dim]),
+            # before normalising: run on one token per row, it gives that token's vector and
+            # its weight for the re-ranking's token matching (pieces_lsp/search/rerank.py)
+            helper.make_tensor_value_info("projected", TensorProto.FLOAT, ["batch", dim]),
+        ],
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

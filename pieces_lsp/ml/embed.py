@@ -43,6 +43,7 @@ MAX_WORDS = 320
 """Word cap before tokenization, so a huge paste never reaches the tokenizer whole."""
 MAX_CHARS = 20_000
 BATCH = 256
+TOKEN_BATCH = 4096
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\d+")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
@@ -103,6 +104,13 @@ class Embedder:
         # Two towers (v2): `is_query` picks the query or the document weights; a v1 graph has
         # one tower and no such input.
         self._towers = any(i.name == "is_query" for i in self._session.get_inputs())
+        outputs = [o.name for o in self._session.get_outputs()]
+        self._output = outputs[0]
+        # The vectors before normalising (graphs since session 7): one token per row gives that
+        # token's vector, whose length is its learned weight. Token matching needs them.
+        self.has_token_vectors = "projected" in outputs
+        self._doc_tokens: np.ndarray | None = None
+        self._doc_tokens_lock = threading.Lock()
         self.model_id = f"embed-v1:{digest[:12]}"
 
     def _encode(self, prepared: list[str], query: bool) -> np.ndarray:
@@ -126,8 +134,54 @@ class Embedder:
             feed = {"input_ids": ids, "attention_mask": mask}
             if self._towers:
                 feed["is_query"] = np.array(1 if query else 0, dtype=np.int64)
-            out[idx] = self._session.run(None, feed)[0]
+            out[idx] = self._session.run([self._output], feed)[0]
         return out
+
+    def _token_rows(self, ids: np.ndarray, query: bool) -> np.ndarray:
+        """(len(ids), dim): each token alone through a tower, before normalising."""
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for start in range(0, len(ids), TOKEN_BATCH):
+            part = ids[start : start + TOKEN_BATCH].astype(np.int64).reshape(-1, 1)
+            feed = {"input_ids": part, "attention_mask": np.ones(part.shape, dtype=np.float32)}
+            if self._towers:
+                feed["is_query"] = np.array(1 if query else 0, dtype=np.int64)
+            out[start : start + len(part)] = self._session.run(["projected"], feed)[0]
+        return out
+
+    def token_ids(self, texts: list[str]) -> list[np.ndarray]:
+        """The distinct token ids of each document text, as `embed_documents` reads it."""
+        encs = self._tokenizer.encode_batch(
+            [preprocess_document(t) for t in texts], add_special_tokens=False
+        )
+        return [np.unique(np.asarray(e.ids, dtype=np.int64)) for e in encs]
+
+    def document_token_vectors(self) -> np.ndarray:
+        """(vocabulary, dim) unit vectors of every token through the document tower, computed
+        once (about a second; 33 MB) the first time token matching runs."""
+        if not self.has_token_vectors:
+            raise RuntimeError("this embedding model has no token vectors")
+        with self._doc_tokens_lock:
+            if self._doc_tokens is None:
+                ids = np.arange(self._tokenizer.get_vocab_size(), dtype=np.int64)
+                rows = self._token_rows(ids, query=False)
+                norms = np.linalg.norm(rows, axis=1, keepdims=True)
+                self._doc_tokens = rows / np.where(norms > 0, norms, 1.0)
+            return self._doc_tokens
+
+    def query_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A query's distinct tokens through the query tower: (unit vectors, weights summing to
+        1). A token's weight is its vector's length, which training made large for the words
+        that decide a search and small for "how", "to" and "python"."""
+        enc = self._tokenizer.encode(preprocess_query(text), add_special_tokens=False)
+        ids = np.unique(np.asarray(enc.ids, dtype=np.int64))
+        if not len(ids) or not self.has_token_vectors:
+            return np.zeros((0, self.dim), dtype=np.float32), np.zeros(0, dtype=np.float32)
+        rows = self._token_rows(ids, query=True)
+        norms = np.linalg.norm(rows, axis=1)
+        total = float(norms.sum())
+        if total <= 0.0:
+            return np.zeros((0, self.dim), dtype=np.float32), np.zeros(0, dtype=np.float32)
+        return rows / np.maximum(norms, 1e-12)[:, None], (norms / total).astype(np.float32)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         """(n, dim) float32 unit rows (all-zero for a text without words)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from pieces_lsp.errors import ModelFileError
 from pieces_lsp.search import vectors as vectors_module
 from pieces_lsp.search.errors import SearchUnavailableError
+from pieces_lsp.search.rerank import TokenMatcher
 from pieces_lsp.search.retrievers import Query, Retrieved
 from pieces_lsp.search.vectors import VectorIndex
 
@@ -42,6 +43,8 @@ class NeuralRetriever:
         self._vectors: VectorIndex | None = None
         self._failure: str | None = None
         self._lock = threading.Lock()
+        self._matcher: TokenMatcher | None = None
+        self._matcher_of: Any = None
 
     def embedder(self) -> Any:
         """The process-wide embedder, loaded on first use; a load failure is remembered so
@@ -81,6 +84,25 @@ class NeuralRetriever:
             embed_prose=embedder.embed_queries,
         )
         return self._vectors
+
+    def token_matches(self, index: SnippetIndex, query: str, nums: list[int]) -> list[float]:
+        """Token-level match of `query` with each of these documents (`search/rerank.py`); all 0
+        with a model that has no token vectors."""
+        embedder = self.embedder()
+        if not embedder.has_token_vectors:
+            return [0.0] * len(nums)
+        with self._lock:
+            if self._matcher is None or self._matcher_of is not embedder:
+                self._matcher, self._matcher_of = TokenMatcher(embedder), embedder
+            matcher = self._matcher
+        docs = [
+            (
+                vectors_module.text_key(index.by_num(n)),
+                lambda n=n: vectors_module.embedding_text(index.by_num(n)),
+            )
+            for n in nums
+        ]
+        return matcher.scores(query, docs)
 
     def retrieve(
         self, index: SnippetIndex, query: Query, allowed: AbstractSet[int] | None, depth: int
