@@ -39,22 +39,22 @@ class TokenMatcher:
         self._lock = threading.Lock()
 
     def _token_ids(self, docs: Sequence[tuple[str, Callable[[], str]]]) -> list[np.ndarray]:
+        got: dict[str, np.ndarray] = {}
         with self._lock:
-            got = {key: self._ids.get(key) for key, _ in docs}
-            missing = [(key, text) for key, text in docs if got[key] is None]
-        if missing:
+            for key, _ in docs:
+                ids = self._ids.get(key)
+                if ids is not None:
+                    self._ids.move_to_end(key)
+                    got[key] = ids
+        missing = [(key, text) for key, text in docs if key not in got]
+        if missing:  # tokenized outside the lock: other searches need not wait
             fresh = self._embedder.token_ids([text() for _, text in missing])
             with self._lock:
                 for (key, _), ids in zip(missing, fresh, strict=True):
-                    got[key] = ids
-                    self._ids[key] = ids
+                    got[key] = self._ids[key] = ids
                 while len(self._ids) > _CACHE_SIZE:
                     self._ids.popitem(last=False)
-        with self._lock:
-            for key, _ in docs:
-                if key in self._ids:
-                    self._ids.move_to_end(key)
-        return [got[key] for key, _ in docs]  # type: ignore[misc]
+        return [got[key] for key, _ in docs]
 
     def scores(self, query: str, docs: Sequence[tuple[str, Callable[[], str]]]) -> list[float]:
         """For each (text key, text) snippet: the query's tokens' best cosines with its tokens,
