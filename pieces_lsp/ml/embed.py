@@ -157,7 +157,7 @@ class Embedder:
 
     def document_token_vectors(self) -> np.ndarray:
         """(vocabulary, dim) unit vectors of every token through the document tower, computed
-        once (about a second; 33 MB) the first time token matching runs."""
+        once (about 0.2 s; 33 MB) the first time token matching runs."""
         if not self.has_token_vectors:
             raise RuntimeError("this embedding model has no token vectors")
         with self._doc_tokens_lock:

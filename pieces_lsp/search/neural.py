@@ -85,12 +85,14 @@ class NeuralRetriever:
         )
         return self._vectors
 
+    def matches_tokens(self) -> bool:
+        """Whether the model can score token matches (graphs with a `projected` output)."""
+        return bool(self.embedder().has_token_vectors)
+
     def token_matches(self, index: SnippetIndex, query: str, nums: list[int]) -> list[float]:
-        """Token-level match of `query` with each of these documents (`search/rerank.py`); all 0
-        with a model that has no token vectors."""
+        """Token-level match of `query` with each of these documents (`search/rerank.py`); call
+        only when `matches_tokens()`."""
         embedder = self.embedder()
-        if not embedder.has_token_vectors:
-            return [0.0] * len(nums)
         with self._lock:
             if self._matcher is None or self._matcher_of is not embedder:
                 self._matcher, self._matcher_of = TokenMatcher(embedder), embedder

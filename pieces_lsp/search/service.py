@@ -242,6 +242,8 @@ class SearchService:
         if neural is None or not hasattr(neural, "token_matches"):
             return ranking, {}
         try:
+            if not neural.matches_tokens():  # an older model: the blend as it is, unscaled
+                return ranking, {}
             return rerank(ranking, lambda nums: neural.token_matches(index, query.raw, nums))
         except SearchUnavailableError:
             return ranking, {}
