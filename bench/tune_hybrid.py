@@ -128,7 +128,8 @@ def rerank_grid(svc, index, data: dict[str, list]) -> None:
     print("|---|---|---|" + "---|" * (len(data) + 1))
     for weight, depth, tw in itertools.chain(
         [(service_module.HYBRID_WEIGHTS["neural"], 30, 0.0)],
-        itertools.product((1.0, 1.5, 2.0, 3.0), (30, 50), (0.3, 0.5, 0.75, 1.0)),
+        itertools.product((1.5, 2.0, 3.0), (30,), (0.5, 0.75, 1.0, 1.5, 2.0)),
+        [(service_module.HYBRID_WEIGHTS["neural"], 50, rerank_module.TOKEN_MATCH_WEIGHT)],
     ):
         scores = [reranked(svc, index, data[v], weight, depth, tw) for v in data]
         cells = " | ".join(f"{x:.4f}" for x in scores)

@@ -106,9 +106,12 @@ class Embedder:
         self._towers = any(i.name == "is_query" for i in self._session.get_inputs())
         outputs = [o.name for o in self._session.get_outputs()]
         self._output = outputs[0]
-        # The vectors before normalising (graphs since session 7): one token per row gives that
-        # token's vector, whose length is its learned weight. Token matching needs them.
-        self.has_token_vectors = "projected" in outputs
+        # Token vectors for the re-ranking's token matching, one token per row: the trained
+        # matching head (`match`, models/embed/match.py) when the graph has one, else the
+        # vectors before normalising (`projected`, session-7 graphs). A vector's length is the
+        # token's weight in a query.
+        self._token_output = next((o for o in ("match", "projected") if o in outputs), None)
+        self.has_token_vectors = self._token_output is not None
         self._doc_tokens: np.ndarray | None = None
         self._doc_tokens_lock = threading.Lock()
         self.model_id = f"embed-v1:{digest[:12]}"
@@ -138,14 +141,15 @@ class Embedder:
         return out
 
     def _token_rows(self, ids: np.ndarray, query: bool) -> np.ndarray:
-        """(len(ids), dim): each token alone through a tower, before normalising."""
+        """(len(ids), dim): each token alone through a tower, as token matching reads it (the
+        matching head's output, or the pooled vectors before normalising on older graphs)."""
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         for start in range(0, len(ids), TOKEN_BATCH):
             part = ids[start : start + TOKEN_BATCH].astype(np.int64).reshape(-1, 1)
             feed = {"input_ids": part, "attention_mask": np.ones(part.shape, dtype=np.float32)}
             if self._towers:
                 feed["is_query"] = np.array(1 if query else 0, dtype=np.int64)
-            out[start : start + len(part)] = self._session.run(["projected"], feed)[0]
+            out[start : start + len(part)] = self._session.run([self._token_output], feed)[0]
         return out
 
     def token_ids(self, texts: list[str]) -> list[np.ndarray]:
@@ -171,7 +175,8 @@ class Embedder:
     def query_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A query's distinct tokens through the query tower: (unit vectors, weights summing to
         1). A token's weight is its vector's length, which training made large for the words
-        that decide a search and small for "how", "to" and "python"."""
+        that decide a search and small for "how", "to" and "python" (the matching head's
+        per-token weight on top of the query tower's)."""
         enc = self._tokenizer.encode(preprocess_query(text), add_special_tokens=False)
         ids = np.unique(np.asarray(enc.ids, dtype=np.int64))
         if not len(ids) or not self.has_token_vectors:

@@ -128,3 +128,26 @@ def test_a_model_without_token_vectors_leaves_the_blend_as_it_is(
     monkeypatch.setattr(embed.get_embedder(), "has_token_vectors", False)
     hits = svc.search.search("check whether a variable is iterable", limit=3)
     assert hits and all(h.signals.get("tokens", {}).get("score", 0.0) == 0.0 for h in hits)
+
+
+def test_token_vectors_come_from_the_matching_head(embedder: embed.Embedder):
+    """The shipped graph carries the trained matching head (models/embed/match.py); a graph
+    with only the pooled vectors before normalising (session 7) still matches tokens."""
+    assert embedder._token_output == "match"
+    ids = np.asarray(embedder._tokenizer.encode("iterable", add_special_tokens=False).ids)
+    head = embedder._token_rows(ids, query=True)
+    feed = {
+        "input_ids": ids.reshape(-1, 1),
+        "attention_mask": np.ones((len(ids), 1), dtype=np.float32),
+        "is_query": np.array(1, dtype=np.int64),
+    }
+    pooled = embedder._session.run(["projected"], feed)[0]
+    assert head.shape == pooled.shape and not np.allclose(head, pooled)
+
+
+def test_older_graphs_match_with_their_pooled_token_vectors(monkeypatch: pytest.MonkeyPatch):
+    fresh = embed.Embedder()
+    monkeypatch.setattr(fresh, "_token_output", "projected")
+    docs = [("it", lambda: ITERABLE), ("sum", lambda: LIST_SUM), ("mail", lambda: MAIL)]
+    scores = TokenMatcher(fresh).scores("check whether a variable is iterable", docs)
+    assert scores[0] == max(scores) > scores[2]
