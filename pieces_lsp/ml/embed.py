@@ -108,8 +108,8 @@ class Embedder:
         self._output = outputs[0]
         # Token vectors for the re-ranking's token matching, one token per row: the trained
         # matching head (`match`, models/embed/match.py) when the graph has one, else the
-        # vectors before normalising (`projected`, session-7 graphs). A vector's length is the
-        # token's weight in a query.
+        # vectors before normalising (`projected`, the shipped graph since session 7). A
+        # vector's length is the token's weight in a query.
         self._token_output = next((o for o in ("match", "projected") if o in outputs), None)
         self.has_token_vectors = self._token_output is not None
         self._doc_tokens: np.ndarray | None = None

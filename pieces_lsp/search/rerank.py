@@ -12,6 +12,11 @@ The depth and the weight were chosen on held-out training pairs (`bench/tune_hyb
 --rerank`), never on the eval sets: hybrid MRR@10 0.622 -> 0.630 there with the blend as it was
 (0.634 -> 0.641 on the second held-out group), 0.633 (0.642) with neural weighing 2.0; flat from
 depth 30 to 50, best at weight 0.5 of 0.3-1.0.
+
+The embedder reads these vectors from a trained matching head when its graph has one
+(models/embed/match.py). The head trained in session 8 won on both held-out groups (0.633 ->
+0.639, 0.642 -> 0.649 at weight 1.0) but not on CoSQA (hybrid 0.469 -> 0.462, CoNaLa 0.635 ->
+0.639), so the shipped graph has none; see models/embed/MODEL_CARD.md.
 """
 
 from __future__ import annotations

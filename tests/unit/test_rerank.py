@@ -130,24 +130,43 @@ def test_a_model_without_token_vectors_leaves_the_blend_as_it_is(
     assert hits and all(h.signals.get("tokens", {}).get("score", 0.0) == 0.0 for h in hits)
 
 
-def test_token_vectors_come_from_the_matching_head(embedder: embed.Embedder):
-    """The shipped graph carries the trained matching head (models/embed/match.py); a graph
-    with only the pooled vectors before normalising (session 7) still matches tokens."""
-    assert embedder._token_output == "match"
-    ids = np.asarray(embedder._tokenizer.encode("iterable", add_special_tokens=False).ids)
-    head = embedder._token_rows(ids, query=True)
-    feed = {
-        "input_ids": ids.reshape(-1, 1),
-        "attention_mask": np.ones((len(ids), 1), dtype=np.float32),
-        "is_query": np.array(1, dtype=np.int64),
-    }
-    pooled = embedder._session.run(["projected"], feed)[0]
-    assert head.shape == pooled.shape and not np.allclose(head, pooled)
+class HeadSession:
+    """The shipped graph's session with a stand-in `match` output (twice `projected`), as a
+    graph with a trained matching head (models/embed/match.py) would answer."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.asked: list[str] = []
+
+    def get_inputs(self):
+        return self.inner.get_inputs()
+
+    def get_outputs(self):
+        outs = list(self.inner.get_outputs())
+        fake = type("Out", (), {"name": "match", "shape": outs[0].shape})()
+        return [*outs, fake]
+
+    def run(self, names, feed):
+        self.asked.extend(names)
+        if names == ["match"]:
+            return [2.0 * self.inner.run(["projected"], feed)[0]]
+        return self.inner.run(names, feed)
 
 
-def test_older_graphs_match_with_their_pooled_token_vectors(monkeypatch: pytest.MonkeyPatch):
+def test_a_matching_head_is_read_when_the_graph_has_one(monkeypatch: pytest.MonkeyPatch):
+    real = embed.session
+    made: list[HeadSession] = []
+
+    def with_head(*args, **kwargs):
+        made.append(HeadSession(real(*args, **kwargs)))
+        return made[-1]
+
+    monkeypatch.setattr(embed, "session", with_head)
     fresh = embed.Embedder()
-    monkeypatch.setattr(fresh, "_token_output", "projected")
+    assert fresh.has_token_vectors and fresh._token_output == "match"
     docs = [("it", lambda: ITERABLE), ("sum", lambda: LIST_SUM), ("mail", lambda: MAIL)]
     scores = TokenMatcher(fresh).scores("check whether a variable is iterable", docs)
+    assert "match" in made[0].asked and "projected" not in made[0].asked
     assert scores[0] == max(scores) > scores[2]
+    # the shipped graph has no head: token matching reads `projected`
+    assert embed.get_embedder()._token_output == "projected"
