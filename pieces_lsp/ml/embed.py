@@ -142,7 +142,7 @@ class Embedder:
 
     def _token_rows(self, ids: np.ndarray, query: bool) -> np.ndarray:
         """(len(ids), dim): each token alone through a tower, as token matching reads it (the
-        matching head's output, or the pooled vectors before normalising on older graphs)."""
+        matching head's output, or the pooled vectors before normalising on a graph without one)."""
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         for start in range(0, len(ids), TOKEN_BATCH):
             part = ids[start : start + TOKEN_BATCH].astype(np.int64).reshape(-1, 1)
@@ -175,8 +175,8 @@ class Embedder:
     def query_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A query's distinct tokens through the query tower: (unit vectors, weights summing to
         1). A token's weight is its vector's length, which training made large for the words
-        that decide a search and small for "how", "to" and "python" (the matching head's
-        per-token weight on top of the query tower's)."""
+        that decide a search and small for "how", "to" and "python" (with a matching head,
+        its per-token weight on top of the query tower's)."""
         enc = self._tokenizer.encode(preprocess_query(text), add_special_tokens=False)
         ids = np.unique(np.asarray(enc.ids, dtype=np.int64))
         if not len(ids) or not self.has_token_vectors:
