@@ -29,9 +29,9 @@ log = logging.getLogger(__name__)
 MIN_SIMILARITY = 0.15
 """Below this cosine a snippet is not "about" the query. Without a floor every snippet is
 someone's nearest neighbour and a precise keyword search would list the whole library. With
-embedder v2 and prose vectors, 9 in 10 unrelated query/snippet pairs score below 0.15 (p99
-0.31) while the median right answer scores about 0.53 (p10 0.26) (held-out training pairs,
-`bench/tune_hybrid.py`); the floor costs the hybrid nothing there."""
+embedder v3 (as with v2) and prose vectors, 9 in 10 unrelated query/snippet pairs score below
+0.15 (p99 0.32) while the median right answer scores about 0.53 (p10 0.27) (held-out training
+pairs, `bench/tune_hybrid.py`); the floor costs the hybrid nothing there."""
 
 
 class NeuralRetriever:

@@ -53,7 +53,8 @@ weight grows with the share of query words the full-text index has never seen (s
 The neural list (meaning) weighs 2x full text (words): chosen on held-out training pairs with
 `bench/tune_hybrid.py` (the eval sets only measure). Without the token-matching re-rank 1.5 and
 2.0 tied there; with it (`--rerank`) 2.0 is ahead of 1.5 by 0.003 and 0.001 on the two
-held-out groups, and 3.0 or 4.0 are no better."""
+held-out groups, and 3.0 or 4.0 are no better. Re-checked with embedder v3: 2.0 ahead of 1.5
+by 0.003 and 0.004; 3.0 +0.0025 on one group and -0.0002 on the other, so 2.0 stays."""
 HYBRID_RELATIVE = frozenset({"fulltext", "neural"})
 """Lists scaled to their own best before blending (BM25 over its upper bound is small for long
 queries, which would hand the blend to fuzzy)."""
