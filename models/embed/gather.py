@@ -47,10 +47,7 @@ from pathlib import Path
 CACHE = Path(os.environ.get("PIECES_EMBED_CACHE", "/work/cache/embed"))
 
 # name==version, each a wheel on PyPI; licence in the comment where it is not BSD/MIT/Apache.
-PACKAGES = (
-    re.findall(
-        r"\S+",
-        """
+_V1 = """
 CherryPy==18.10.0 aiohttp==3.14.5 alembic==1.20.1 anyio==4.16.0 apscheduler==3.11.3
 arrow==1.4.0 astropy==8.0.2 attrs==26.1.0 babel==2.18.0 beautifulsoup4==4.15.0
 biopython==1.88 black==26.10.1 bokeh==3.9.2 boltons==26.2.0 boto3==1.44.5 bottle==0.13.4
@@ -84,13 +81,10 @@ tornado==6.6.1 tox==4.67.15 traitlets==5.16.1 transformers==5.23.0 trio==0.35.0
 twisted==26.10.0 typer==0.29.2 urllib3==2.8.0 uvicorn==0.54.0 virtualenv==21.15.8
 wagtail==8.0.1 websockets==17.4 werkzeug==3.1.9 wheel==0.48.0 xarray==2026.9.0
 xlsxwriter==3.3.1 xmltodict==1.0.4 zeep==4.3.3 zope_interface==8.7
-""",
-    )
-    + re.findall(
-        r"\S+",
-        # v2 additions: web, data, CLI, devops, scientific, testing, ML tooling (all latest wheels
-        # at gathering time, pinned here)
-        """
+"""
+# v2 additions: web, data, CLI, devops, scientific, testing, ML tooling (all latest wheels
+# at gathering time, pinned here)
+_V2 = """
 Flask_Login==0.6.3 accelerate==1.15.0 altair==6.3.0 arcade==3.3.3 argcomplete==3.7.2 arviz==0.23.4
 authlib==1.9.9 avro==1.12.2 azure_storage_blob==12.31.1 behave==1.3.3 bleach==6.4.0 blessed==1.52.0
 cachetools==8.0.1 cattrs==26.2.1 channels==4.3.2 click_plugins==1.1.1.2 cliff==4.17.0
@@ -116,15 +110,12 @@ structlog==26.1.0 sunpy==7.0.5 supervisor==4.3.0 tenacity==9.2.1 testfixtures==1
 tldextract==5.4.0 tomli==2.5.0 tqdm==4.70.1 tzlocal==5.4.5 uncertainties==3.2.3 validators==0.36.0
 vcrpy==9.4.2 w3lib==2.5.0 waitress==3.0.2 watchdog==7.1.0 webob==1.8.11 whitenoise==6.12.0
 wtforms==3.3.2 xlrd==2.0.2 yarl==1.25.1 yfinance==1.7.0 zarr==3.1.6
-""",
-    )
-    + re.findall(
-        r"\S+",
-        # v3 additions (session 9): general utilities, web frameworks' extensions, clients of
-        # services and databases, CLI and developer tooling, formats and protocols (latest wheels at
-        # gathering time, pinned here). httpretty, pyautogui, pysftp, assertpy, curio, ezodf,
-        # langdetect, odfpy, pywebio and ta had no wheel.
-        """
+"""
+# v3 additions (session 9): general utilities, web frameworks' extensions, clients of
+# services and databases, CLI and developer tooling, formats and protocols (latest wheels at
+# gathering time, pinned here). httpretty, pyautogui, pysftp, assertpy, curio, ezodf,
+# langdetect, odfpy, pywebio and ta had no wheel.
+_V3 = """
 addict==2.4.0 agate==1.14.2 aio_pika==10.2.1 aiocache==0.12.3 aiofiles==25.1.0
 aiohttp_retry==2.9.1 aiolimiter==1.3.0 aiosqlite==0.22.1 albumentations==2.0.8
 alive_progress==3.3.0 allure_pytest==2.16.2 alpaca_trade_api==3.2.0 anndata==0.12.19
@@ -210,9 +201,9 @@ venusian==3.1.1 vispy==0.17.0 voila==0.5.13 voluptuous==0.16.0 vulture==2.16 wan
 weasyprint==70.0 web_py==0.76 webargs==8.7.1 websocket_client==1.9.2 webtest==3.0.7 Whoosh==2.7.4
 wordcloud==1.9.6 wrapt==2.5.2 xgboost==3.2.0 xhtml2pdf==0.2.28 xlwt==1.3.0 xmlschema==4.3.2
 yagmail==0.16.0 yapf==0.43.0 yaspin==3.5.1 yellowbrick==1.5 yt_dlp==2026.10.26 zappa==0.63.0
-""",
-    )
-)
+"""
+PACKAGES = (_V1 + _V2 + _V3).split()
+
 # Licences not BSD/MIT/Apache: matplotlib (PSF-based Matplotlib licence), pillow (MIT-CMU/HPND),
 # biopython (Biopython licence, BSD-like), docutils (public domain + BSD-2), zope_interface
 # (ZPL-2.1), hypothesis (MPL-2.0, file-level copyleft: the pairs are used for training only and
@@ -302,6 +293,14 @@ def summary(doc: str) -> str | None:
     return para
 
 
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
 def _body_is_trivial(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     body = fn.body[1:]
     if not body:
@@ -348,11 +347,7 @@ def pairs_from_source(source: str) -> list[Found]:
         if node.name.startswith("test") or not node.body:
             continue
         first = node.body[0]
-        if not (
-            isinstance(first, ast.Expr)
-            and isinstance(first.value, ast.Constant)
-            and isinstance(first.value.value, str)
-        ):
+        if not _is_docstring(first):
             continue
         if _body_is_trivial(node):
             continue
@@ -410,12 +405,7 @@ def function_key(code: str) -> str | None:
     )
     if fn is None:
         return None
-    first = fn.body[0] if fn.body else None
-    if (
-        isinstance(first, ast.Expr)
-        and isinstance(first.value, ast.Constant)
-        and isinstance(first.value.value, str)
-    ):
+    if fn.body and _is_docstring(fn.body[0]):
         fn.body = fn.body[1:] or [ast.Pass()]
     return hashlib.sha1(ast.unparse(fn).encode("utf-8")).hexdigest()
 
