@@ -29,6 +29,7 @@ from tree_sitter import Query, QueryCursor
 
 from pieces_lsp.analysis.imports import imports as find_imports
 from pieces_lsp.analysis.parsing import Parsed, grammar, parse
+from pieces_lsp.analysis.parsing.mask import code_only
 from pieces_lsp.resources import grammars_dir
 
 if sys.version_info >= (3, 11):
@@ -58,7 +59,9 @@ class Rule:
     vocab: str | None = None
     limit: float = 0.0
 
-    def hits(self, text: str, parsed: Parsed | None) -> int:
+    def hits(self, text: str, parsed: Parsed | None, code: str | None = None) -> int:
+        """Occurrences in `text`; word lists count in `code` (comments and strings blanked)
+        when the caller has it."""
         if self.regex is not None:
             count = 0
             for _ in self.regex.finditer(text):
@@ -68,7 +71,7 @@ class Rule:
             return count
         if self.words is not None:
             seen: set[str] = set()
-            for m in self.words.finditer(text):
+            for m in self.words.finditer(text if code is None else code):
                 seen.add(m.group(0))
                 if len(seen) >= self.cap:
                     break
@@ -376,7 +379,9 @@ def scores(
         for rule in fw.rules
         if rule.vocab is not None and (rule.languages is None or language in rule.languages)
     }
-    vocab_scores = _vocab_scores(text, wanted) if wanted else {}
+    # API names count only where code is: not in docstrings, comments or log messages
+    code = code_only(parsed) if parsed is not None else text
+    vocab_scores = _vocab_scores(code, wanted) if wanted else {}
     out: dict[str, float] = {}
     for fw in candidates:
         score = fw.import_weight if modules and fw.imported(modules) else 0.0
@@ -386,7 +391,7 @@ def scores(
             if rule.vocab is not None:
                 score += rule.weight * min(vocab_scores.get(rule.vocab, 0.0), rule.limit)
                 continue
-            n = rule.hits(text, parsed)
+            n = rule.hits(text, parsed, code)
             if n:
                 score += rule.weight * n
         if score > 0:
