@@ -24,6 +24,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from tree_sitter import Query, QueryCursor
 
@@ -281,18 +282,32 @@ def _defined_names(text: str) -> set[str]:
     return names
 
 
+def _common_names(path: Path) -> frozenset[str]:
+    """Names code without any of our frameworks writes anyway (`common_names.py` made the
+    list): a framework's package exporting `status_code` or `Column` says nothing about a
+    snippet that uses one."""
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def _vocab_owners() -> dict[str, str]:
     """name -> the vocabularies listing it, space-separated. Loaded once, on the first snippet
     that needs it, with bulk dict/set operations (about 50k names in a few tens of ms)."""
     owners: dict[str, str] = {}
+    folder = grammars_dir() / "vocab"
     try:
-        files = sorted((grammars_dir() / "vocab").glob("*.txt"))
+        files = sorted(folder.glob("*.txt"))
+        common = _common_names(folder / "common" / "names.txt")
     except OSError:  # pragma: no cover - missing data folder
-        files = []
+        files, common = [], frozenset()
     for path in files:
         vocab = path.stem
         new = dict.fromkeys(path.read_text(encoding="utf-8").split(), vocab)
+        for name in new.keys() & common:
+            del new[name]
         for name in new.keys() & owners.keys():
             new[name] = f"{owners[name]} {vocab}"
         owners.update(new)
