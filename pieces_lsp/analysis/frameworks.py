@@ -311,6 +311,16 @@ def _vocab_owners() -> dict[str, str]:
         for name in new.keys() & owners.keys():
             new[name] = f"{owners[name]} {vocab}"
         owners.update(new)
+    # A name a vocabulary shares with one its framework builds on is the base's: scikit-learn's
+    # and Keras' packages export NumPy's `float64`, `arange` and `assert_array_equal` too, and
+    # NumPy code written with them is not about either.
+    bases = {fw.id: set(fw.builds_on) for fw in _table().frameworks if fw.builds_on}
+    for name, listed in owners.items():
+        if " " in listed:
+            vocabs = listed.split()
+            kept = [v for v in vocabs if not bases.get(v, set()) & set(vocabs)]
+            if len(kept) < len(vocabs):
+                owners[name] = " ".join(kept)
     return owners
 
 
