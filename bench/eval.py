@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench" / "evals"))
 
 from _common import DEFAULT_EVALS, pct  # noqa: E402
 
-TASKS = ["langid", "kind", "frameworks", "links", "secrets", "titles", "codesearch"]
+TASKS = ["langid", "kind", "frameworks", "realcode", "links", "secrets", "titles", "codesearch"]
 
 
 def _sample_texts(evals_dir: Path, n: int) -> list[tuple[str, str | None]]:

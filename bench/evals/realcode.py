@@ -52,7 +52,10 @@ PYTHON_GROUPS: dict[str, tuple[str, ...]] = {
         "tree_sitter", "numpy", "onnxruntime", "tokenizers", "certifi", "iniconfig",
     ),
 }  # fmt: skip
-NODE_MODULES = (ROOT / "editors" / "vscode" / "node_modules", ROOT / "tests/editors/node/node_modules")
+NODE_MODULES = (
+    ROOT / "editors" / "vscode" / "node_modules",
+    ROOT / "tests" / "editors" / "node" / "node_modules",
+)
 _IMPORT = {
     "python": re.compile(r"^\s*(?:from|import)\s+([\w.]+)", re.M),
     "javascript": re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"]+)['"]""", re.M),
@@ -71,6 +74,10 @@ class Source:
     files: tuple[tuple[str, str], ...]  # (relative path, text)
 
 
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
 def _modules(text: str, language: str) -> set[str]:
     found = set(_IMPORT["javascript" if language == "typescript" else language].findall(text))
     return found | {_VENDORED.sub("", m) for m in found}
@@ -81,10 +88,7 @@ def python_sources(site: Path) -> Iterator[Source]:
         for name in names:
             root = site / name
             paths = sorted(root.rglob("*.py")) if root.is_dir() else []
-            files = tuple(
-                (str(p.relative_to(site)), p.read_text(encoding="utf-8", errors="replace"))
-                for p in paths
-            )
+            files = tuple((str(p.relative_to(site)), _read(p)) for p in paths)
             if files:
                 yield Source(group, name, "python", files)
 
@@ -102,14 +106,12 @@ def node_sources(dirs: list[Path]) -> Iterator[Source]:
             seen.add(name)
             for language, pattern in (("javascript", "*.js"), ("typescript", "*.ts")):
                 paths = [
-                    p for p in sorted(pkg.rglob(pattern))
+                    p
+                    for p in sorted(pkg.rglob(pattern))
                     if "node_modules" not in p.relative_to(pkg).parts
                     and not p.name.endswith(".min.js")
                 ]
-                files = tuple(
-                    (f"{name}/{p.relative_to(pkg)}", p.read_text(encoding="utf-8", errors="replace"))
-                    for p in paths
-                )
+                files = tuple((f"{name}/{p.relative_to(pkg)}", _read(p)) for p in paths)
                 if files:
                     yield Source("node", name, language, files)
 
@@ -120,9 +122,9 @@ def jdk_sources(limit: int = 600) -> Iterator[Source]:
         if not Path(archive).is_file():  # a dangling link to an uninstalled source package
             continue
         with zipfile.ZipFile(archive) as zf:
+            modules = ("java.base/", "java.net.http/", "java.sql/")
             names = sorted(
-                n for n in zf.namelist()
-                if n.endswith(".java") and n.startswith(("java.base/", "java.net.http/", "java.sql/"))
+                n for n in zf.namelist() if n.endswith(".java") and n.startswith(modules)
             )
             picked = random.Random(3).sample(names, min(limit, len(names)))
             files = tuple((n, zf.read(n).decode("utf-8", "replace")) for n in sorted(picked))
@@ -180,7 +182,8 @@ def evaluate_sources(sources: list[Source], *, rules: bool = False) -> dict:
             for start, size, chunk in _windows(text, rng):
                 windows[source.group] += 1
                 found = [
-                    fw for fw in detect(chunk, source.language)
+                    fw
+                    for fw in detect(chunk, source.language)
                     if not table.by_id[fw].imported(modules)
                 ]
                 if not found:

@@ -44,6 +44,24 @@ export function Counter({ start }) {
 }
 """
 
+LOADER = '''\
+from pathlib import Path
+
+import yaml
+
+DEFAULTS = {"port": 8080, "host": "localhost"}
+
+
+def load_config(path: str = "/etc/shop/config.yaml") -> dict:
+    """Load the YAML config; describe nothing, fall back to the defaults."""
+    p = Path(path)
+    if not p.exists():
+        return dict(DEFAULTS)
+    with p.open() as fh:
+        data = yaml.safe_load(fh) or {}
+    return {**DEFAULTS, **data}
+'''
+
 PROSE = (
     "Remember to rotate the staging credentials before the release on Friday. "
     "The on-call engineer owns the checklist and should tell the team when it is done."
@@ -119,6 +137,16 @@ async def test_analyze_uses_the_language_id_and_finds_jsx(client: LanguageClient
     assert result["language"] == "javascriptreact"
     assert result["language_source"] == "languageId"
     assert "react" in result["frameworks"]
+
+
+async def test_plain_library_code_claims_no_framework(client: LanguageClient):
+    """pathlib's Path(...) once read as FastAPI's Path parameter: tagged, described, linked."""
+    result = await cmd(client, "pieces.analyze", {"content": LOADER, "languageId": "python"})
+    assert result["frameworks"] == []
+    assert "fastapi" not in result["tags"]
+    assert "FastAPI" not in result["description"]
+    assert not any("fastapi" in r["url"] for r in result["related_links"])
+    assert "yaml" in result["imports"]
 
 
 async def test_analyze_tells_prose_from_code(client: LanguageClient):

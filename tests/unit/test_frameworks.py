@@ -729,6 +729,49 @@ LOOK_ALIKES: list[tuple[str, str, str]] = [
         "if (i<n) { draw(i); }\nconst style = { color: 'red' };\n",
     ),
     ("junit4-before", "java", "@Before\npublic void setUp() {\n    list = new ArrayList<>();\n}\n"),
+    # Shapes of ordinary library code that read as frameworks before bench/evals/realcode.py
+    (
+        "pathlib-path-is-not-fastapi-path",
+        "python",
+        "def load(name):\n    p = Path(name)\n    return p.read_text() if p.exists() else ''\n",
+    ),
+    (
+        "os-path-join-is-not-dataframe-join",
+        "python",
+        "def layout(root):\n    src = os.path.join(root, 'src')\n"
+        "    out = os.path.join(root, 'out')\n    return os.path.join(src, out)\n",
+    ),
+    (
+        "dict-values-at-line-end",
+        "python",
+        "def merged(left, right):\n    a = left.values()\n    b = right.values()\n"
+        "    return [*a, *b]\n",
+    ),
+    (
+        "api-words-in-a-docstring",
+        "python",
+        'def fetch(url):\n    """Describe the response; raise CommandError when the\n'
+        '    BaseCommand or a Column of the ModelAdmin is missing, as HttpResponse does."""\n'
+        "    return get(url)\n",
+    ),
+    (
+        "typescript-interface-setters",
+        "typescript",
+        "interface Cipher {\n  setAutoPadding(auto?: boolean): this;\n"
+        "  setAAD(buffer: Uint8Array): this;\n  setAuthTag(tag: Uint8Array): this;\n}\n",
+    ),
+    (
+        "class-setter-methods",
+        "javascript",
+        "class Box {\n  setWidth(w) { this.w = w; }\n  setHeight(h) { this.h = h; }\n"
+        "  setDepth(d) { this.d = d; }\n}\n",
+    ),
+    (
+        "dom-create-element",
+        "javascript",
+        "const el = document.createElement('div');\nconst ctx = vm.createContext({});\n"
+        "document.body.appendChild(el);\n",
+    ),
 ]
 
 
@@ -783,3 +826,35 @@ def test_build_vocab_stoplist_has_the_c_modules_names() -> None:
     names = bv.python_extension_names()
     # sqlite3 re-exports these from _sqlite3, math is a C module
     assert {"register_converter", "executescript", "sqrt", "floor"} <= names
+
+
+def test_numpy_code_is_numpy_only() -> None:
+    """scikit-learn's and Keras' packages export NumPy's names too; NumPy code is NumPy's."""
+    text = (
+        "def check(a):\n    b = np.zeros_like(a, dtype=np.float64)\n"
+        "    assert_array_equal(a.astype(np.float64), b)\n"
+        "    c = np.arange(a.size, dtype=np.int64)\n    return c.reshape(a.shape)\n"
+    )
+    assert detect(text, "python") == ["numpy"]
+
+
+def test_names_common_outside_frameworks_are_not_vocabulary() -> None:
+    owners = frameworks._vocab_owners()
+    common = frameworks._common_names(frameworks.grammars_dir() / "vocab" / "common" / "names.txt")
+    assert {"status_code", "Column", "getHost"} <= common
+    assert not common & owners.keys()
+    assert owners["ResponseEntity"] == "spring" and owners["read_csv"] == "pandas"
+    assert owners["float64"] == "numpy"  # shared with scikit-learn/Keras: the base keeps it
+
+
+def test_state_setters_still_count_as_react() -> None:
+    text = "function reset() {\n  setName('');\n  setEmail('');\n  setErrors({});\n}\n"
+    assert detect(text, "javascript") == ["react"]
+
+
+def test_fastapi_parameter_defaults_still_count() -> None:
+    text = (
+        "async def read_item(item_id: int = Path(..., ge=1), q: str = Query(None,"
+        " max_length=50)):\n    return {'item_id': item_id, 'q': q}\n"
+    )
+    assert detect(text, "python") == ["fastapi"]
