@@ -673,6 +673,44 @@ IDIOMS: list[tuple[str, str, str, str]] = [
         "pd.Series([1, 2]).plot()\nplt.title('two')\n",
         "pandas",
     ),
+    (
+        "django-field-lookups",
+        "python",
+        "def recent(since):\n    return Order.shop.filter(placed__gte=since, state__in=OPEN)\n",
+        "django",
+    ),
+    (
+        "django-queryset-methods",
+        "python",
+        "rows = orders.select_related('customer').values_list('id', flat=True)\n",
+        "django",
+    ),
+    (
+        "django-admin-class",
+        "python",
+        "class OrderAdmin(admin.ModelAdmin):\n    list_display = ('id', 'placed')\n",
+        "django",
+    ),
+    (
+        "django-app-config",
+        "python",
+        "class ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n"
+        "        from . import signals\n",
+        "django",
+    ),
+    (
+        "spring-transactional-attributes",
+        "java",
+        "@Transactional(readOnly = true)\npublic List<Order> open() {\n"
+        "    return orders.open();\n}\n",
+        "spring",
+    ),
+    (
+        "react-default-exported-component",
+        "javascript",
+        "export default function Gallery() {\n  // ...\n}\n",
+        "react",
+    ),
 ]
 
 
@@ -730,6 +768,17 @@ LOOK_ALIKES: list[tuple[str, str, str]] = [
     ),
     ("junit4-before", "java", "@Before\npublic void setUp() {\n    list = new ArrayList<>();\n}\n"),
     # Shapes of ordinary library code that read as frameworks before bench/evals/realcode.py
+    (
+        "camel-case-default-export-and-double-underscores",
+        "javascript",
+        "export default function createStore(reducer) {\n  return { state: reducer(undefined) };\n}\n"
+        "const dunder = obj.__proto__;\n",
+    ),
+    (
+        "python-dunder-keywords",
+        "python",
+        "def build(cls):\n    return cls.filter(__name__='x', key__len=3)\n",
+    ),
     (
         "pathlib-path-is-not-fastapi-path",
         "python",
