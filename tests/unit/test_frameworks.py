@@ -771,8 +771,8 @@ LOOK_ALIKES: list[tuple[str, str, str]] = [
     (
         "camel-case-default-export-and-double-underscores",
         "javascript",
-        "export default function createStore(reducer) {\n  return { state: reducer(undefined) };\n}\n"
-        "const dunder = obj.__proto__;\n",
+        "export default function createStore(reducer) {\n"
+        "  return { state: reducer(undefined) };\n}\nconst dunder = obj.__proto__;\n",
     ),
     (
         "python-dunder-keywords",
