@@ -11,7 +11,8 @@ as false when the package never imports that framework anywhere (vendored copies
   split into a `dev` group (what rules were tuned against) and a `report` group (read only to
   report, so the figure is not fitted to it);
 - JavaScript/TypeScript: the packages the editor clients' `npm ci` installs
-  (`editors/vscode`, `tests/editors/node`), plus any `--node-modules DIR`;
+  (`editors/vscode`, `tests/editors/node`: group `node`), plus any `--node-modules DIR`
+  (group `npm-extra`; packages already in `node` are not read twice);
 - Java: a JDK `src.zip` (Debian's `openjdk-17-source`), when one is installed.
 
 Run alone: `python bench/evals/realcode.py [--rules] [--node-modules DIR ...]`; `--rules` lists
@@ -93,9 +94,11 @@ def python_sources(site: Path) -> Iterator[Source]:
                 yield Source(group, name, "python", files)
 
 
-def node_sources(dirs: list[Path]) -> Iterator[Source]:
+def node_sources(
+    dirs: list[Path], group: str = "node", seen: set[str] | None = None
+) -> Iterator[Source]:
     """Each top-level package (scoped ones too) of each node_modules folder, once by name."""
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for base in dirs:
         if not base.is_dir():
             continue
@@ -113,7 +116,7 @@ def node_sources(dirs: list[Path]) -> Iterator[Source]:
                 ]
                 files = tuple((f"{name}/{p.relative_to(pkg)}", _read(p)) for p in paths)
                 if files:
-                    yield Source("node", name, language, files)
+                    yield Source(group, name, language, files)
 
 
 def jdk_sources(limit: int = 600) -> Iterator[Source]:
@@ -217,9 +220,11 @@ def evaluate_sources(sources: list[Source], *, rules: bool = False) -> dict:
 
 def all_sources(node_modules: list[Path] | None = None) -> list[Source]:
     site = Path(sysconfig.get_paths()["purelib"])
+    seen: set[str] = set()
     return [
         *python_sources(site),
-        *node_sources([*NODE_MODULES, *(node_modules or [])]),
+        *node_sources(list(NODE_MODULES), "node", seen),
+        *node_sources(node_modules or [], "npm-extra", seen),
         *jdk_sources(),
     ]
 
@@ -233,7 +238,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", action="store_true", help="attribute false detections to rules")
     ap.add_argument("--node-modules", type=Path, action="append", default=[])
-    ap.add_argument("--only", help="comma-separated groups: dev,report,node,jdk")
+    ap.add_argument("--only", help="comma-separated groups: dev,report,node,npm-extra,jdk")
     args = ap.parse_args()
     sources = all_sources(args.node_modules)
     if args.only:
