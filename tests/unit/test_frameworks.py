@@ -816,6 +816,12 @@ LOOK_ALIKES: list[tuple[str, str, str]] = [
         "  setDepth(d) { this.d = d; }\n}\n",
     ),
     (
+        "two-argument-set-helpers",
+        "javascript",
+        "setTextRange(expression, node);\nsetTextRange(factory.createComma(a, b), node);\n"
+        "setParent(child, root);\n",
+    ),
+    (
         "dom-create-element",
         "javascript",
         "const el = document.createElement('div');\nconst ctx = vm.createContext({});\n"
