@@ -31,6 +31,15 @@ _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _PLAIN = frozenset({"plaintext", "text", ""})
 # Identifier words on their own lines in fallback mode are too noisy: only these many are read.
 _MAX_TOKENS = 5000
+# SQL statements written into code (DB-API cursors, JDBC, raw queries): "sql" is what people
+# search such a snippet by, and no identifier says it. Keywords in capitals, as SQL is written
+# in code (a lower-case "select one from the list" is prose), plus the ubiquitous `select * from`.
+_EMBEDDED_SQL = re.compile(
+    r"\b(?:SELECT\s+(?:DISTINCT\s+)?[\w*(\"`\[][^;]{0,300}?\bFROM\s+[\w\"`\[(]"
+    r"|INSERT\s+(?:OR\s+\w+\s+)?INTO\s+[\w\"`\[]|UPDATE\s+[\w\"`\[.]+\s+SET\s"
+    r"|DELETE\s+FROM\s+[\w\"`\[]|CREATE\s+(?:TEMP(?:ORARY)?\s+)?(?:UNIQUE\s+)?(?:TABLE|INDEX|VIEW)\s"
+    r"|ALTER\s+TABLE\s|DROP\s+(?:TABLE|INDEX|VIEW)\s)|\bselect\s+\*\s+from\s+\w"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +199,8 @@ def tags(
             add(fw)
     for lib in _library_tags(language.lower(), imports)[:2]:
         add(lib)
+    if language.lower() not in ("sql", "plsql", "tsql") and _EMBEDDED_SQL.search(text[:16384]):
+        add("sql")
     if len(out) >= limit:
         return out
     from pieces_lsp import secrets  # local: secrets loads its rules on first use

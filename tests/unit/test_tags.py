@@ -64,3 +64,21 @@ def test_suggest_from_library() -> None:
     assert "pandas" not in suggested and "tokio" not in suggested
     assert suggest_from_library([], library) == []
     assert suggest_from_library(["unknown"], library) == []
+
+
+def test_sql_written_into_code_is_tagged_sql() -> None:
+    text = (
+        "def active_users(conn):\n"
+        "    cur = conn.cursor()\n"
+        "    cur.execute('SELECT id, name FROM users WHERE active = 1')\n"
+        "    return cur.fetchall()\n"
+    )
+    found = tags(text, "python", parse(text, "python"), frameworks=[], imports=[])
+    assert found[:2] == ["python", "sql"]
+    java = 'stmt.executeUpdate("INSERT INTO orders (id) VALUES (?)");\n'
+    assert "sql" in tags(java, "java", parse(java, "java"), frameworks=[], imports=[])
+
+
+def test_prose_about_selecting_is_not_sql() -> None:
+    text = "# select one item from the list, then update the view\nchoose(items)\n"
+    assert "sql" not in tags(text, "python", parse(text, "python"), frameworks=[], imports=[])
