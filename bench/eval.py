@@ -25,7 +25,10 @@ sys.path.insert(0, str(ROOT / "bench" / "evals"))
 
 from _common import DEFAULT_EVALS, pct  # noqa: E402
 
-TASKS = ["langid", "kind", "frameworks", "realcode", "links", "secrets", "titles", "codesearch"]
+TASKS = [
+    "langid", "langid_realcode", "kind", "frameworks", "realcode", "links", "secrets", "titles",
+    "codesearch",
+]  # fmt: skip
 
 
 def _sample_texts(evals_dir: Path, n: int) -> list[tuple[str, str | None]]:

@@ -13,7 +13,9 @@ as false when the package never imports that framework anywhere (vendored copies
 - JavaScript/TypeScript: the packages the editor clients' `npm ci` installs
   (`editors/vscode`, `tests/editors/node`: group `node`), plus any `--node-modules DIR`
   (group `npm-extra`; packages already in `node` are not read twice);
-- Java: a JDK `src.zip` (Debian's `openjdk-17-source`), when one is installed.
+- Java: a JDK `src.zip` (Debian's `openjdk-17-source`), when one is installed;
+- Go, Rust, Ruby, PHP: Debian packages that ship sources (`golang-*-dev`, `librust-*-dev`,
+  `ruby-*`, `php-*`) extracted with `dpkg-deb -x` into one folder each, given as `--debian DIR`.
 
 Run alone: `python bench/evals/realcode.py [--rules] [--node-modules DIR ...]`; `--rules` lists
 which evidence rules the false detections came from.
@@ -61,7 +63,13 @@ _IMPORT = {
     "python": re.compile(r"^\s*(?:from|import)\s+([\w.]+)", re.M),
     "javascript": re.compile(r"""(?:require\(\s*|\bfrom\s+|^\s*import\s+)['"]([^'"]+)['"]""", re.M),
     "java": re.compile(r"^\s*import\s+(?:static\s+)?([\w.]+)", re.M),
+    "go": re.compile(r"""^\s*(?:import\s+)?(?:\w+\s+)?"([\w./-]+)"\s*$""", re.M),
+    "rust": re.compile(r"^\s*(?:pub\s+)?(?:use|extern\s+crate)\s+([\w:]+)", re.M),
+    "ruby": re.compile(r"""^\s*require(?:_relative)?\s*\(?\s*['"]([\w/.-]+)['"]""", re.M),
+    "php": re.compile(r"^\s*use\s+([\w\\]+)", re.M),
 }
+# Extracted Debian packages (`--debian DIR`, one folder per package: `dpkg-deb -x`)
+_DEBIAN_LANGUAGES = {".go": "go", ".rs": "rust", ".rb": "ruby", ".php": "php"}
 _VENDORED = re.compile(r"^(?:\w+\._vendor\.|\w+\.extern\.)")
 
 
@@ -117,6 +125,21 @@ def node_sources(
                 files = tuple((f"{name}/{p.relative_to(pkg)}", _read(p)) for p in paths)
                 if files:
                     yield Source(group, name, language, files)
+
+
+def debian_sources(base: Path | None) -> Iterator[Source]:
+    """Go, Rust, Ruby and PHP source packages (golang-*-dev, librust-*-dev, ruby-*, php-*)."""
+    if base is None or not base.is_dir():
+        return
+    for pkg in sorted(p for p in base.iterdir() if p.is_dir()):
+        by_language: dict[str, list[tuple[str, str]]] = {}
+        for path in sorted(pkg.rglob("*")):
+            language = _DEBIAN_LANGUAGES.get(path.suffix)
+            if language is None or not path.is_file() or "test" in path.name:
+                continue
+            by_language.setdefault(language, []).append((str(path.relative_to(base)), _read(path)))
+        for language, files in by_language.items():
+            yield Source("debian", pkg.name, language, tuple(files))
 
 
 def jdk_sources(limit: int = 600) -> Iterator[Source]:
@@ -218,7 +241,7 @@ def evaluate_sources(sources: list[Source], *, rules: bool = False) -> dict:
     return {"task": "realcode", "metrics": metrics, "table": "\n".join(lines)}
 
 
-def all_sources(node_modules: list[Path] | None = None) -> list[Source]:
+def all_sources(node_modules: list[Path] | None = None, debian: Path | None = None) -> list[Source]:
     site = Path(sysconfig.get_paths()["purelib"])
     seen: set[str] = set()
     return [
@@ -226,6 +249,7 @@ def all_sources(node_modules: list[Path] | None = None) -> list[Source]:
         *node_sources(list(NODE_MODULES), "node", seen),
         *node_sources(node_modules or [], "npm-extra", seen),
         *jdk_sources(),
+        *debian_sources(debian),
     ]
 
 
@@ -238,9 +262,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", action="store_true", help="attribute false detections to rules")
     ap.add_argument("--node-modules", type=Path, action="append", default=[])
-    ap.add_argument("--only", help="comma-separated groups: dev,report,node,npm-extra,jdk")
+    ap.add_argument("--debian", type=Path, help="folder of extracted Debian source packages")
+    ap.add_argument("--only", help="comma-separated groups: dev,report,node,npm-extra,jdk,debian")
     args = ap.parse_args()
-    sources = all_sources(args.node_modules)
+    sources = all_sources(args.node_modules, args.debian)
     if args.only:
         sources = [s for s in sources if s.group in args.only.split(",")]
     print(evaluate_sources(sources, rules=args.rules)["table"])
