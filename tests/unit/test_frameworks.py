@@ -900,6 +900,7 @@ def test_names_common_outside_frameworks_are_not_vocabulary() -> None:
     assert not common & owners.keys()
     assert owners["ResponseEntity"] == "spring" and owners["read_csv"] == "pandas"
     assert owners["float64"] == "numpy"  # shared with scikit-learn/Keras: the base keeps it
+    assert not any(name.startswith("test_") for name in owners)  # Keras' own test cases
 
 
 def test_state_setters_still_count_as_react() -> None:
