@@ -21,6 +21,7 @@ _STRING_LEAF = re.compile(r"string|^char(acter)?_literal$")
 _COMPOUND = re.compile(
     rb"(?<![\w$])(?:[a-z]+[A-Z]\w*|[A-Z][a-z0-9]+[A-Z]\w*|[A-Z]{2,}[a-z]\w*|[A-Za-z]\w*_\w+)(?![\w$])"
 )
+_NOT_NEWLINE = re.compile(rb"[^\r\n]")
 _NODE_BUDGET = 60000  # nodes, as the definitions walk: bounds a 256 KB input
 
 
@@ -59,7 +60,6 @@ def code_only(parsed: Parsed) -> str:
             cursor = start + m.end()
         spans.append((cursor, end))
     for start, end in spans:
-        for i in range(start, min(end, len(source))):
-            if source[i] not in (10, 13):
-                source[i] = 32
+        if end > start:
+            source[start:end] = _NOT_NEWLINE.sub(b" ", bytes(source[start:end]))
     return source.decode("utf-8", "replace")
